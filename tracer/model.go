@@ -94,6 +94,7 @@ type Op struct {
 	Send   int32  // a completed receive: index of the send it got, or -1
 	OK     bool   // a completed receive: false for a closed channel's zero value
 	Select int32  // index into Timeline.Selects if a select chose it, else -1
+	Stack  int32  // where it began: index into Timeline.Stacks, or -1
 }
 
 // Select is one select statement run by a goroutine.
@@ -101,7 +102,8 @@ type Select struct {
 	G          GID
 	Start, End Time // End is NoTime if no case was ever chosen
 	Cases      []SelectCase
-	Chosen     int // index into Cases, or -1
+	Chosen     int   // index into Cases, or -1
+	Stack      int32 // where it began: index into Timeline.Stacks, or -1
 }
 
 // SelectCase is one case of a select.

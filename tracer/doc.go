@@ -1,0 +1,43 @@
+// Package tracer reads a Go execution trace into a Timeline: goroutines
+// with their state spans, waits and wake-ups; channels with every
+// operation, when the program was instrumented with package probe; and the
+// ordered steps a person steps through. It knows nothing of any user
+// interface.
+//
+// # What a trace carries
+//
+// These facts about the trace format, checked against x/exp/trace, are
+// what the reader relies on:
+//
+//   - Timestamps are in nanoseconds and, on the machines seen so far,
+//     multiples of 64. The Timeline counts time from the first event.
+//   - Goroutine ids are the runtime's and are not in creation order.
+//   - A goroutine that already existed when the trace began appears through
+//     a transition from GoUndetermined, which may be timestamped well after
+//     the trace's start (the runtime restates statuses at the end of a
+//     generation). A goroutine waiting then is waiting since the start.
+//   - Every generation restates every goroutine's state as a transition from
+//     a state to itself; those carry nothing new and are skipped.
+//   - The creator of a goroutine is the goroutine executing the creation
+//     event; the waker of a wait is the goroutine executing the
+//     waiting-to-runnable event, and there is none (NoGoroutine) when a timer
+//     or the network poller made it runnable.
+//   - A stack handle is valid within one generation only; stacks are
+//     interned by their frames, with a per-generation cache of handles.
+//   - A goroutine's name, its start function, is known only once a stack of
+//     it is seen: its creation stack, or for a goroutine older than the
+//     trace (goroutine 1), its first stack.
+//   - A select with one case and no default blocks with reason
+//     "chan send" or "chan receive", not "select".
+//
+// Probe annotations (see package probe for their format) are user log
+// events; the receive-to-send pairing is exact, by sequence number, and is
+// resolved after the whole trace is read, since a receiver may log its
+// receive before a selecting sender logs that it chose the send.
+//
+// # Concurrency
+//
+// Read may be called from several goroutines at once. A Timeline is never
+// changed once Read has returned it, and may be read from any number of
+// goroutines.
+package tracer

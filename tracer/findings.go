@@ -1,0 +1,75 @@
+package tracer
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// stuck reports whether a wait with this reason can only end through
+// another goroutine of the program: a channel operation, a select or a
+// sync primitive. A sleep, a network read or a system call may end by
+// itself, so a goroutine waiting on one is not counted as leaked.
+func stuck(reason string) bool {
+	return strings.HasPrefix(reason, "chan ") || strings.HasPrefix(reason, "select") ||
+		strings.HasPrefix(reason, "sync") || reason == "forever"
+}
+
+// findings reports the program's goroutines still stuck at the end of the
+// trace (leaks), and the moment from which every goroutine of the program
+// stayed stuck until the end (a deadlock).
+//
+// A goroutine that was already waiting when the trace began and never ran
+// during it is not reported as a leak: all the trace shows of it is that
+// wait (the test runner's goroutines in a trace of a test, say).
+//
+// BUG: A select that also waits on a timer is counted as stuck; the trace
+// does not say which channels a select of an uninstrumented program waits
+// on.
+func findings(tl *Timeline) []Finding {
+	var fs []Finding
+	live, deadlock, since := 0, true, Time(0)
+	for _, g := range tl.Goroutines {
+		if g.System || g.Ended != NoTime {
+			continue
+		}
+		live++
+		n := len(g.Blocks)
+		if n == 0 || g.Blocks[n-1].End != NoTime || !stuck(g.Blocks[n-1].Reason) {
+			deadlock = false
+			continue
+		}
+		blk := g.Blocks[n-1]
+		since = max(since, blk.Start)
+		if !blk.SinceStart {
+			fs = append(fs, Finding{Kind: Leak, G: g.ID, Time: blk.Start, Detail: leakDetail(tl, g, blk)})
+		}
+	}
+	if deadlock && live > 0 {
+		fs = append(fs, Finding{
+			Kind: Deadlock, G: NoG, Time: since,
+			Detail: fmt.Sprintf("all %d goroutines of the program are blocked from here on", live),
+		})
+	}
+	slices.SortStableFunc(fs, func(a, b Finding) int { return int(a.Time - b.Time) })
+	return fs
+}
+
+// leakDetail says what a leaked goroutine waits on, on which channel when
+// the probe says so, where and since when.
+func leakDetail(tl *Timeline, g *Goroutine, blk Block) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s blocked in %s", ShortName(g.Name), blk.Reason)
+	if blk.Chan >= 0 {
+		fmt.Fprintf(&b, " on %s", tl.Channels[blk.Chan].Name)
+	}
+	if blk.Site != "" {
+		fmt.Fprintf(&b, " at %s", blk.Site)
+	}
+	if blk.SinceStart {
+		b.WriteString(" since the trace began")
+	} else {
+		fmt.Fprintf(&b, " since %s", FormatTime(blk.Start))
+	}
+	return b.String()
+}

@@ -1,0 +1,186 @@
+package tracer
+
+import (
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+)
+
+// finish completes the timeline once every event has been read.
+func (b *builder) finish() *Timeline {
+	tl := b.tl
+	tl.Events = b.events
+	tl.Duration = b.last
+
+	// Close what is still open at the end of the trace.
+	for _, s := range b.gs {
+		if s.state != 0 {
+			b.closeSpan(s, tl.Duration)
+		}
+	}
+	for _, g := range tl.Goroutines {
+		g.System = IsSystem(g.Name)
+	}
+
+	b.sortOps()
+	pairOps(tl)
+	tl.Findings = findings(tl)
+	return tl
+}
+
+// sortOps puts every channel's operations in the order they began (a
+// select's operation is added when it completes, but began with the
+// select), and renumbers the references to them.
+func (b *builder) sortOps() {
+	tl := b.tl
+	perms := make([][]int32, len(tl.Channels)) // old index -> new, or nil
+	for ci, c := range tl.Channels {
+		if slices.IsSortedFunc(c.Ops, byStart) {
+			continue
+		}
+		order := make([]int32, len(c.Ops))
+		for i := range order {
+			order[i] = int32(i)
+		}
+		slices.SortStableFunc(order, func(x, y int32) int { return byStart(c.Ops[x], c.Ops[y]) })
+		perm := make([]int32, len(c.Ops))
+		ops := make([]Op, len(c.Ops))
+		for newi, oldi := range order {
+			perm[oldi] = int32(newi)
+			ops[newi] = c.Ops[oldi]
+		}
+		c.Ops = ops
+		perms[ci] = perm
+	}
+	renumber := func(ci, op *int32) {
+		if *ci >= 0 && *op >= 0 && perms[*ci] != nil {
+			*op = perms[*ci][*op]
+		}
+	}
+	for _, g := range tl.Goroutines {
+		for i := range g.Blocks {
+			renumber(&g.Blocks[i].Chan, &g.Blocks[i].Op)
+		}
+	}
+	for i := range tl.Steps {
+		renumber(&tl.Steps[i].Chan, &tl.Steps[i].Op)
+	}
+}
+
+func byStart(x, y Op) int {
+	switch {
+	case x.Start < y.Start:
+		return -1
+	case x.Start > y.Start:
+		return 1
+	}
+	return 0
+}
+
+// pairOps names, for every completed receive, the send whose value it got,
+// by the sequence number the value carried.
+func pairOps(tl *Timeline) {
+	for _, c := range tl.Channels {
+		sends := map[uint64]int32{}
+		for i, op := range c.Ops {
+			if op.Kind == Send && op.Seq > 0 {
+				sends[op.Seq] = int32(i)
+			}
+		}
+		for i := range c.Ops {
+			op := &c.Ops[i]
+			if op.Kind != Recv || op.End == NoTime || !op.OK || op.Seq == 0 {
+				continue
+			}
+			if si, ok := sends[op.Seq]; ok {
+				op.Send = si
+				if op.Value == "" {
+					op.Value = c.Ops[si].Value
+				}
+			}
+		}
+	}
+}
+
+// IsSystem reports whether a goroutine with the given start function is
+// the runtime's or the tracing machinery's rather than the program's:
+// functions in package runtime other than runtime.main, and in
+// runtime/trace, os/signal and the probe.
+func IsSystem(name string) bool {
+	if name == "runtime.main" {
+		return false
+	}
+	pkg := funcPackage(name)
+	switch pkg {
+	case "runtime", "runtime/trace", "os/signal":
+		return true
+	}
+	return strings.HasPrefix(pkg, "runtime/") || strings.HasSuffix(pkg, "/tracer/probe")
+}
+
+// funcPackage returns the import path of a function's package, given the
+// function's name as a stack frame has it ("net/http.(*conn).serve").
+func funcPackage(fn string) string {
+	slash := strings.LastIndexByte(fn, '/')
+	dot := strings.IndexByte(fn[slash+1:], '.')
+	if dot < 0 {
+		return fn
+	}
+	return fn[:slash+1+dot]
+}
+
+// isStd reports whether an import path belongs to the standard library:
+// its first element has no dot, and it is not the main package.
+func isStd(pkg string) bool {
+	first, _, _ := strings.Cut(pkg, "/")
+	return pkg != "main" && !strings.Contains(first, ".")
+}
+
+// site returns "file.go:41" for the frame a person would call the place of
+// a wait: the first frame of the program's own code, past the runtime, the
+// standard library and the probe; failing that, the first frame outside
+// the runtime.
+func site(frames []Frame) string {
+	fallback := -1
+	for i, f := range frames {
+		pkg := funcPackage(f.Func)
+		if fallback < 0 && pkg != "runtime" && !strings.HasPrefix(pkg, "internal/") &&
+			!strings.HasPrefix(pkg, "runtime/") {
+			fallback = i
+		}
+		if !isStd(pkg) && !strings.HasSuffix(pkg, "/tracer/probe") {
+			return frameSite(f)
+		}
+	}
+	if fallback >= 0 {
+		return frameSite(frames[fallback])
+	}
+	if len(frames) > 0 {
+		return frameSite(frames[0])
+	}
+	return ""
+}
+
+func frameSite(f Frame) string {
+	return fmt.Sprintf("%s:%d", path.Base(f.File), f.Line)
+}
+
+// ShortName returns the name a person would give a goroutine: its start
+// function without the import path, and without the package name for the
+// program's own code ("counter", "http.(*conn).serve"). Goroutine 1 is
+// "main".
+func ShortName(name string) string {
+	if name == "" {
+		return "?"
+	}
+	if name == "runtime.main" || name == "main.main" {
+		return "main"
+	}
+	pkg := funcPackage(name)
+	short := name[strings.LastIndexByte(pkg, '/')+1:]
+	if !isStd(pkg) {
+		short = name[len(pkg)+1:]
+	}
+	return short
+}
