@@ -88,6 +88,10 @@ func (b *builder) annotation(g GID, t Time, msg string, stk int32) {
 			b.caseSeqs[[2]int64{int64(si), int64(a.Case)}] = a.Seq
 		}
 
+	case probe.VerbBegin:
+		b.begin = t
+	case probe.VerbEnd:
+		b.end = t
 	case probe.VerbChose:
 		si, ok := b.selects[a.Select]
 		if !ok || a.Case >= len(b.tl.Selects[si].Cases) {

@@ -23,10 +23,30 @@ func (b *builder) finish() *Timeline {
 		g.System = IsSystem(g.Name)
 	}
 
+	b.window()
 	b.sortOps()
 	pairOps(tl)
 	tl.Findings = findings(tl)
 	return tl
+}
+
+// window sets the program's window and drops the steps outside it: those
+// of the tracing machinery before and after the recorded function.
+func (b *builder) window() {
+	tl := b.tl
+	tl.Begin, tl.End = 0, tl.Duration
+	if b.begin != NoTime {
+		tl.Begin = b.begin
+	}
+	if b.end != NoTime && b.end >= tl.Begin {
+		tl.End = b.end
+	}
+	if tl.Begin == 0 && tl.End == tl.Duration {
+		return
+	}
+	tl.Steps = slices.DeleteFunc(tl.Steps, func(s Step) bool {
+		return s.Time < tl.Begin || s.Time > tl.End
+	})
 }
 
 // sortOps puts every channel's operations in the order they began (a

@@ -184,6 +184,11 @@ type Timeline struct {
 	Events   int  // events in the trace
 	Duration Time // time from the first event to the last
 
+	// Begin and End delimit the recorded program's own run when the
+	// probe recorded it; otherwise they span the whole trace. Steps lie
+	// between them.
+	Begin, End Time
+
 	Goroutines []*Goroutine // in order of first appearance
 	Channels   []*Channel   // in order of first appearance
 	Selects    []Select

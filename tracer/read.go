@@ -127,6 +127,8 @@ type builder struct {
 	start  xtrace.Time // time of the first event
 	last   Time
 
+	begin, end Time // the probe's begin and end, or NoTime
+
 	gs       map[GID]*gstate
 	chans    map[uint64]int32 // probe channel id -> index in tl.Channels
 	selects  map[uint64]int32 // probe select id -> index in tl.Selects
@@ -137,6 +139,8 @@ type builder struct {
 
 func newBuilder() *builder {
 	return &builder{
+		begin:    NoTime,
+		end:      NoTime,
 		tl:       &Timeline{byID: map[GID]*Goroutine{}},
 		gs:       map[GID]*gstate{},
 		chans:    map[uint64]int32{},

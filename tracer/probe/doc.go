@@ -18,6 +18,8 @@
 // formatted as short text (at most MaxValue bytes, newlines replaced); it is
 // always the last field and may itself contain spaces.
 //
+//	begin                               the recorded function starts
+//	end                                 the recorded function returned
 //	chan <ch> <cap> <name>              a channel was made
 //	ext <ch> <cap> <name>               a channel not made here (time.Ticker.C)
 //	                                    was first used in a select
@@ -42,6 +44,9 @@
 // only for an ext channel, whose sends are not annotated. An ext line comes
 // again before every case on that channel, since a trace may begin after the
 // channel's first use; a reader takes the first and ignores the others.
+//
+// Record writes begin and end around the function it runs, so that a
+// reader can tell the program's steps from the tracing machinery's.
 //
 // A change to this format that a version-1 reader would misread gets a new
 // category; fields may be appended to a line, never inserted.

@@ -22,12 +22,15 @@ const (
 	VerbSelect                 // a select begins
 	VerbCase                   // one case of a select
 	VerbChose                  // a select completed
+	VerbBegin                  // the recorded function starts
+	VerbEnd                    // the recorded function returned
 )
 
 var verbs = map[string]Verb{
 	"chan": VerbChan, "ext": VerbExt, "send": VerbSend, "sent": VerbSent,
 	"recv": VerbRecv, "recvd": VerbRecvd, "close": VerbClose,
 	"select": VerbSelect, "case": VerbCase, "chose": VerbChose,
+	"begin": VerbBegin, "end": VerbEnd,
 }
 
 // String returns the verb as it is written in the log.

@@ -55,7 +55,9 @@ func Record(ctx context.Context, w io.Writer, fn func(context.Context) error, ex
 		}
 	}()
 
+	logf([]byte("begin"))
 	err := fn(runCtx)
+	logf([]byte("end"))
 	close(returned)
 	<-watchdog
 	stop()

@@ -1,0 +1,190 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"text/tabwriter"
+	"time"
+
+	"github.com/gocspviz/gocspviz/scenarios"
+	"github.com/gocspviz/gocspviz/tracer"
+)
+
+// list prints the scenarios with a line each.
+func list(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
+	for _, s := range scenarios.All() {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", s.Name, s.Section, s.Summary)
+	}
+	return tw.Flush()
+}
+
+// output says how to show a timeline.
+type output struct {
+	text, json, summary bool
+}
+
+func (o *output) flags(fs *flag.FlagSet, summary bool) {
+	fs.BoolVar(&o.text, "text", false, "print the replay step by step, no UI")
+	fs.BoolVar(&o.json, "json", false, "print the timeline as JSON, no UI")
+	if summary {
+		fs.BoolVar(&o.summary, "summary", false, "load the whole trace and print its facts")
+	}
+}
+
+func (o *output) check() error {
+	n := 0
+	for _, b := range []bool{o.text, o.json, o.summary} {
+		if b {
+			n++
+		}
+	}
+	if n > 1 {
+		return usageError("--text, --json and --summary exclude each other")
+	}
+	return nil
+}
+
+// show presents the timeline as o asks: printed, or replayed in the UI.
+func (o *output) show(tl *tracer.Timeline, title string, stdout io.Writer) error {
+	switch {
+	case o.json:
+		return tracer.WriteJSON(stdout, tl)
+	case o.text:
+		return writeText(stdout, tl)
+	case o.summary:
+		return writeSummary(stdout, tl)
+	}
+	return replayUI(tl, title)
+}
+
+func newFlagSet(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return fs
+}
+
+// parseFlags parses args, turning a bad flag into a usage error.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return usageError("%s flags", fs.Name())
+		}
+		return usageError("%s: %v", fs.Name(), err)
+	}
+	return nil
+}
+
+// runCmd records a scenario in a child process, then shows its trace.
+func runCmd(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("run")
+	var out output
+	out.flags(fs, false)
+	keep := fs.String("o", "", "keep the trace in `file`")
+	timeout := fs.Duration("timeout", 5*time.Second, "stop recording after this long")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := out.check(); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usageError("run needs a scenario; gocspviz list shows them")
+	}
+	name, scenarioArgs := fs.Arg(0), fs.Args()[1:]
+	sc, ok := scenarios.Lookup(name)
+	if !ok {
+		return usageError("no scenario %q; gocspviz list shows them", name)
+	}
+	if *timeout <= 0 {
+		return usageError("-timeout must be positive")
+	}
+
+	// Check the scenario's flags here, so that a mistake is a usage error
+	// and -h prints them, before any process is started.
+	sfs := newFlagSet(name)
+	sc.Setup(sfs)
+	if err := sfs.Parse(scenarioArgs); err != nil {
+		if err == flag.ErrHelp {
+			fmt.Fprintf(stdout, "gocspviz run %s: %s (section %s of the book)\n\nFlags:\n", name, sc.Summary, sc.Section)
+			sfs.SetOutput(stdout)
+			sfs.PrintDefaults()
+			return nil
+		}
+		return usageError("%s: %v", name, err)
+	}
+	if !out.text && !out.json && !isTerminal() {
+		return errNoTerminal
+	}
+
+	// Without -o the trace lives in a temporary directory for as long as
+	// the replay does.
+	path := *keep
+	if path == "" {
+		dir, err := os.MkdirTemp("", "gocspviz-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		path = filepath.Join(dir, name+".trace")
+	}
+	if err := record(path, name, scenarioArgs, *timeout, stderr); err != nil {
+		return err
+	}
+	tl, err := readFile(path)
+	if err != nil {
+		return err
+	}
+	return out.show(tl, "run "+name, stdout)
+}
+
+// replayCmd reads a trace and shows it.
+func replayCmd(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("replay")
+	var out output
+	out.flags(fs, true)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := out.check(); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError("replay needs one trace: a file, or - for standard input")
+	}
+	if !out.text && !out.json && !out.summary && !isTerminal() {
+		return errNoTerminal
+	}
+	src := fs.Arg(0)
+	var tl *tracer.Timeline
+	var err error
+	if src == "-" {
+		tl, err = tracer.Read(os.Stdin, nil)
+	} else {
+		tl, err = readFile(src)
+	}
+	if err != nil {
+		return err
+	}
+	return out.show(tl, filepath.Base(src), stdout)
+}
+
+// readFile reads the trace in the named file.
+func readFile(path string) (*tracer.Timeline, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("%s is a directory, not a trace", path)
+	}
+	tl, err := tracer.Read(f, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return tl, nil
+}

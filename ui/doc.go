@@ -1,0 +1,18 @@
+// Package ui replays a tracer.Timeline in the terminal with tview: a lane
+// per goroutine over time, the channels with what is in their buffers and
+// who waits on them, and the current step in plain words, moved step by
+// step with the keyboard.
+//
+// Every view is a function of the timeline, the cursor (the current step)
+// and the viewport; stepping forward and back gives the same picture. The
+// package reads the timeline and derives indexes from it once; it never
+// reads a trace, and never scans the timeline while drawing: a frame looks
+// up only what it shows, by binary search.
+//
+// # Concurrency
+//
+// Replay runs tview's event loop on the calling goroutine. The only other
+// goroutine, the player behind the Space key, changes nothing itself: it
+// queues each step through the application's QueueUpdateDraw, and ends
+// when playing stops or the replay ends.
+package ui

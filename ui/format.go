@@ -1,0 +1,225 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/gdamore/tcell/v2"
+
+	"github.com/gocspviz/gocspviz/tracer"
+)
+
+// look is how a lane cell is drawn: a glyph, so that states are told apart
+// without colour too, and a colour.
+type look struct {
+	glyph string
+	color tcell.Color
+	name  string // for the legend
+}
+
+// The looks of a lane, one per state and kind of wait, and of the marks.
+var (
+	lookRunning  = look{"█", tcell.ColorGreen, "running"}
+	lookRunnable = look{"▒", tcell.ColorOlive, "runnable"}
+	lookSend     = look{"»", tcell.ColorRed, "blocked: send"}
+	lookRecv     = look{"«", tcell.ColorRed, "blocked: receive"}
+	lookSelect   = look{"?", tcell.ColorFuchsia, "blocked: select"}
+	lookSync     = look{"#", tcell.ColorMaroon, "blocked: sync"}
+	lookSleep    = look{"z", tcell.ColorBlue, "sleep"}
+	lookIO       = look{"~", tcell.ColorTeal, "I/O"}
+	lookWait     = look{"·", tcell.ColorGray, "other wait"}
+	lookSyscall  = look{"$", tcell.ColorAqua, "syscall"}
+	lookNone     = look{" ", tcell.ColorDefault, ""}
+
+	markLooks = map[tracer.OpKind]look{
+		tracer.Send:  {"▲", tcell.ColorWhite, "send"},
+		tracer.Recv:  {"▼", tcell.ColorWhite, "receive"},
+		tracer.Close: {"×", tcell.ColorWhite, "close"},
+	}
+)
+
+// legend lists the looks in the order the legend shows them.
+var legend = []look{
+	lookRunning, lookRunnable, lookSend, lookRecv, lookSelect, lookSync,
+	lookSleep, lookIO, lookWait, lookSyscall,
+	markLooks[tracer.Send], markLooks[tracer.Recv], markLooks[tracer.Close],
+}
+
+// spanLook returns how a span is drawn.
+func spanLook(tl *tracer.Timeline, g *tracer.Goroutine, s tracer.Span) look {
+	switch s.State {
+	case tracer.Running:
+		return lookRunning
+	case tracer.Runnable:
+		return lookRunnable
+	case tracer.Syscall:
+		return lookSyscall
+	case tracer.Waiting:
+		if s.Block >= 0 {
+			return waitLook(g.Blocks[s.Block].Reason)
+		}
+		return lookWait
+	}
+	return lookNone
+}
+
+// waitLook returns how a wait with the runtime's reason is drawn.
+func waitLook(reason string) look {
+	switch {
+	case strings.HasPrefix(reason, "chan send"):
+		return lookSend
+	case strings.HasPrefix(reason, "chan receive"):
+		return lookRecv
+	case strings.HasPrefix(reason, "select"):
+		return lookSelect
+	case strings.HasPrefix(reason, "sync"), reason == "semacquire":
+		return lookSync
+	case reason == "sleep":
+		return lookSleep
+	case strings.Contains(reason, "IO"), strings.Contains(reason, "network"):
+		return lookIO
+	}
+	return lookWait
+}
+
+// laneLabel is the name of a lane, cut to width.
+func laneLabel(g *tracer.Goroutine, width int) string {
+	return fit(fmt.Sprintf("%s g%d", tracer.ShortName(g.Name), g.ID), width)
+}
+
+// fit cuts s to at most width runes, marking a cut with "…", and pads it
+// with spaces to width.
+func fit(s string, width int) string {
+	r := []rune(s)
+	if len(r) > width {
+		if width <= 0 {
+			return ""
+		}
+		return string(r[:width-1]) + "…"
+	}
+	return s + strings.Repeat(" ", width-len(r))
+}
+
+// channelState is what a channel holds and who waits on it after a step.
+type channelState struct {
+	name    string
+	cap     int
+	closed  bool
+	buffer  []string // values sent and not yet received, oldest first
+	handing []string // unbuffered: values handed over, not yet received
+	senders []string // goroutines in a send, with the value
+	recvers []string // goroutines in a receive
+}
+
+// channelAt computes channel ci's state once timeline step k has happened.
+func channelAt(ix *index, ci int, k int32) channelState {
+	tl := ix.tl
+	c := tl.Channels[ci]
+	t := tl.Steps[k].Time
+	st := channelState{name: c.Name, cap: c.Cap}
+	if st.name == "" {
+		st.name = fmt.Sprintf("#%d", c.ID)
+	}
+	for i, op := range c.Ops {
+		if op.Start > t {
+			break // operations are in the order they began
+		}
+		done := ix.opEnd[ci][i] <= k
+		switch op.Kind {
+		case tracer.Close:
+			st.closed = st.closed || done
+		case tracer.Send:
+			if !done {
+				st.senders = append(st.senders, fmt.Sprintf("%s (%s)", tl.Name(op.G), op.Value))
+				continue
+			}
+			r := ix.recvOf[ci][i]
+			if r >= 0 && ix.opEnd[ci][r] <= k {
+				continue // received already
+			}
+			if c.Cap == 0 {
+				st.handing = append(st.handing, op.Value)
+			} else {
+				st.buffer = append(st.buffer, op.Value)
+			}
+		case tracer.Recv:
+			if !done {
+				st.recvers = append(st.recvers, tl.Name(op.G))
+			}
+		}
+	}
+	return st
+}
+
+// lines renders a channel's state as the channel panel shows it.
+func (st channelState) lines(width int) []string {
+	head := st.name + "  "
+	if st.cap == 0 {
+		head += "unbuffered"
+	} else {
+		head += fmt.Sprintf("cap %d", st.cap)
+	}
+	if st.closed {
+		head += "  closed"
+	}
+	out := []string{fit(head, width)}
+	if st.cap > 0 {
+		out = append(out, fit("  "+slots(st.buffer, st.cap), width))
+	}
+	if len(st.handing) > 0 {
+		out = append(out, fit("  handing over: "+strings.Join(st.handing, ", "), width))
+	}
+	if len(st.senders) > 0 {
+		out = append(out, fit("  sending: "+strings.Join(st.senders, ", "), width))
+	}
+	if len(st.recvers) > 0 {
+		out = append(out, fit("  receiving: "+strings.Join(st.recvers, ", "), width))
+	}
+	return out
+}
+
+// slots draws a buffer as its cells: "[ 9 | 16 |   ]". A buffer too big
+// to draw whole shows its first values and a count.
+func slots(values []string, capacity int) string {
+	const most = 8
+	var b strings.Builder
+	b.WriteString("[")
+	for i := 0; i < min(capacity, most); i++ {
+		if i > 0 {
+			b.WriteString("|")
+		}
+		v := " "
+		if i < len(values) {
+			v = values[i]
+		}
+		b.WriteString(" " + v + " ")
+	}
+	if capacity > most {
+		fmt.Fprintf(&b, "| … ")
+	}
+	fmt.Fprintf(&b, "]  %d/%d", len(values), capacity)
+	return b.String()
+}
+
+// stepLine renders a step as the steps panel lists it.
+func stepLine(tl *tracer.Timeline, i int32, width int) string {
+	s := tl.Steps[i]
+	line := fmt.Sprintf("%9s  %s", tracer.FormatTime(s.Time), tl.Describe(s))
+	if site := tl.StepSite(s); site != "" {
+		line += "  (" + site + ")"
+	}
+	return fit(line, width)
+}
+
+// axisLabels places time labels on an axis of width columns covering
+// [from, to): a label every dozen columns or so.
+func axisLabels(from, to tracer.Time, width int) string {
+	line := []rune(strings.Repeat(" ", width))
+	const every = 16
+	for col := 0; col+8 <= width; col += every {
+		t := from + tracer.Time(float64(to-from)*float64(col)/float64(width))
+		label := []rune("|" + tracer.FormatTime(t))
+		copy(line[col:], label)
+	}
+	return string(line)
+}

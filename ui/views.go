@@ -1,0 +1,163 @@
+package ui
+
+import (
+	"github.com/gdamore/tcell/v2"
+	"github.com/rivo/tview"
+
+	"github.com/gocspviz/gocspviz/tracer"
+)
+
+// labelWidth is the width of the lane names.
+const labelWidth = 20
+
+var (
+	styleText     = tcell.StyleDefault
+	styleDim      = tcell.StyleDefault.Foreground(tcell.ColorGray)
+	styleCurrent  = tcell.StyleDefault.Reverse(true)
+	styleSelected = tcell.StyleDefault.Bold(true).Underline(true)
+	styleCursor   = tcell.StyleDefault.Foreground(tcell.ColorYellow).Bold(true)
+)
+
+// lanesView draws a lane per goroutine over the viewport's time.
+type lanesView struct {
+	*tview.Box
+	r *replay
+}
+
+func (v *lanesView) Draw(screen tcell.Screen) {
+	v.DrawForSubclass(screen, v)
+	x, y, w, h := v.GetInnerRect()
+	r := v.r
+	if w <= labelWidth+2 || h < 3 {
+		return
+	}
+	from, to := r.viewport()
+	cols := w - labelWidth - 1
+	step := r.step()
+
+	// The axis, then a row per visible lane, then the legend.
+	putString(screen, x+labelWidth+1, y, axisLabels(from, to, cols), styleDim)
+	rows := h - 2
+	first := r.firstRow(rows)
+	curCol := timeCol(step.Time, from, to, cols)
+	for i := 0; i < rows && first+i < len(r.ix.rows); i++ {
+		v.drawLane(screen, x, y+1+i, cols, first+i, from, to, curCol)
+	}
+	v.drawWake(screen, x+labelWidth+1+curCol, y+1, rows, first, step)
+	drawLegend(screen, x, y+h-1, w)
+}
+
+// drawLane draws row i: its label and a cell per column, each cell showing
+// the goroutine's state at the column's middle, or the mark of an
+// operation it completed within the column.
+func (v *lanesView) drawLane(screen tcell.Screen, x, y, cols, i int, from, to tracer.Time, curCol int) {
+	r := v.r
+	g := r.ix.rows[i]
+	style := styleText
+	if g.ID == r.step().G {
+		style = styleCurrent
+	} else if i == r.sel {
+		style = styleSelected
+	}
+	putString(screen, x, y, laneLabel(g, labelWidth), style)
+	width := float64(to-from) / float64(cols)
+	for col := 0; col < cols; col++ {
+		lo := from + tracer.Time(float64(col)*width)
+		hi := from + tracer.Time(float64(col+1)*width)
+		lk := lookNone
+		if sp, ok := spanAt(g, lo+(hi-lo)/2); ok {
+			lk = spanLook(r.tl, g, sp)
+		}
+		if k := r.ix.markIn(g.ID, lo, max(hi, lo+1)); k != 0 {
+			lk = markLooks[k]
+		}
+		st := r.colorStyle(lk.color)
+		if col == curCol {
+			st = st.Reverse(true)
+			if lk.glyph == " " {
+				lk.glyph, st = "│", styleCursor
+			}
+		}
+		screen.Put(x+labelWidth+1+col, y, lk.glyph, st)
+	}
+}
+
+// drawWake draws the current wake-up edge: a line in the cursor's column
+// from the waker's lane to the woken one's, with an arrow at the end.
+func (v *lanesView) drawWake(screen tcell.Screen, col, top, rows, first int, s tracer.Step) {
+	if s.Kind != tracer.StepWake && s.Kind != tracer.StepCreate || s.Other == tracer.NoG {
+		return
+	}
+	from, to := v.r.rowOf(s.Other)-first, v.r.rowOf(s.G)-first
+	if from < 0 || to < 0 || from == to {
+		return
+	}
+	dir, arrow := 1, "↓"
+	if to < from {
+		dir, arrow = -1, "↑"
+	}
+	for row := from + dir; row != to; row += dir {
+		if row >= 0 && row < rows {
+			screen.Put(col, top+row, "┃", styleCursor)
+		}
+	}
+	if to >= 0 && to < rows {
+		screen.Put(col, top+to, arrow, styleCursor)
+	}
+}
+
+// drawLegend draws the key to the glyphs on one line.
+func drawLegend(screen tcell.Screen, x, y, w int) {
+	col := x
+	for _, lk := range legend {
+		if col+len(lk.name)+3 > x+w {
+			break
+		}
+		screen.Put(col, y, lk.glyph, tcell.StyleDefault.Foreground(lk.color))
+		col += 2
+		col += putString(screen, col, y, lk.name, styleDim) + 2
+	}
+}
+
+// timeCol returns the column of time t on an axis of cols columns covering
+// [from, to), or -1 when t is outside it.
+func timeCol(t, from, to tracer.Time, cols int) int {
+	if t < from || t >= to {
+		return -1
+	}
+	return int(float64(t-from) / float64(to-from) * float64(cols))
+}
+
+// putString draws s from (x, y) and returns the number of cells used.
+func putString(screen tcell.Screen, x, y int, s string, style tcell.Style) int {
+	n := 0
+	for _, r := range s {
+		screen.Put(x+n, y, string(r), style)
+		n++
+	}
+	return n
+}
+
+// textView is a panel whose lines are computed at each draw by a pure
+// function of the replay's state.
+type textView struct {
+	*tview.Box
+	lines func(width, height int) []line
+}
+
+// line is one line of a text panel with its style.
+type line struct {
+	text  string
+	style tcell.Style
+}
+
+func (v *textView) Draw(screen tcell.Screen) {
+	v.DrawForSubclass(screen, v)
+	x, y, w, h := v.GetInnerRect()
+	for i, l := range v.lines(w, h) {
+		if i >= h {
+			break
+		}
+		putString(screen, x, y+i, fit(l.text, w), l.style)
+	}
+}
