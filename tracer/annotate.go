@@ -80,7 +80,7 @@ func (b *builder) annotation(g GID, t Time, msg string, stk int32) {
 			return
 		}
 		sc := SelectCase{Dir: a.Dir, Chan: -1, Value: a.Value}
-		if a.Dir != probe.DirDefault {
+		if a.Dir == probe.DirSend || a.Dir == probe.DirRecv {
 			sc.Chan, _ = b.channel(a.Chan)
 		}
 		b.tl.Selects[si].Cases[a.Case] = sc

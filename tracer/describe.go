@@ -134,6 +134,8 @@ func (t *Timeline) caseList(sel Select) string {
 		switch {
 		case c.Dir == 0:
 			text += "?"
+		case c.Dir == probe.DirNil:
+			text += "receive from a nil channel"
 		case c.Chan < 0:
 			text += "default"
 		case c.Dir == probe.DirSend:

@@ -109,7 +109,7 @@ type Select struct {
 // SelectCase is one case of a select.
 type SelectCase struct {
 	Dir   probe.CaseDir
-	Chan  int32  // index into Timeline.Channels; -1 for the default
+	Chan  int32  // index into Timeline.Channels; -1 for the default and nil
 	Value string // the value offered by a send case
 }
 
@@ -191,7 +191,7 @@ type Timeline struct {
 
 	Goroutines []*Goroutine // in order of first appearance
 	Channels   []*Channel   // in order of first appearance
-	Selects    []Select
+	Selects    []Select // in the order they began
 	Stacks     [][]Frame // interned; Block.Stack indexes it
 	Logs       []Log
 	Steps      []Step // in time order

@@ -37,12 +37,14 @@ type Chan[T any] struct {
 // Sender is the send side of a channel, the counterpart of chan<- T.
 type Sender[T any] interface {
 	Send(v T)
+	SendCase(v T, then func()) Case
 	Close()
 }
 
 // Receiver is the receive side of a channel, the counterpart of <-chan T.
 type Receiver[T any] interface {
 	Recv() (T, bool)
+	RecvCase(then func(v T, ok bool)) Case
 	All() iter.Seq[T]
 }
 
@@ -58,6 +60,10 @@ func NewChan[T any](name string, capacity int) *Chan[T] {
 
 // Name returns the name the channel was made with.
 func (c *Chan[T]) Name() string { return c.name }
+
+// String returns the channel's name, so that a channel sent over a
+// channel shows by its name in the trace.
+func (c *Chan[T]) String() string { return c.name }
 
 // Len returns the number of values in the channel's buffer, as len does.
 func (c *Chan[T]) Len() int { return len(c.c) }

@@ -31,6 +31,7 @@
 //	select <sel> <n>                    a select with n cases begins
 //	case <sel> <i> send <ch> <seq> <value>
 //	case <sel> <i> recv <ch>
+//	case <sel> <i> nil                  a receive from a nil channel
 //	case <sel> <i> default              case i of select sel (0-based)
 //	chose <sel> <i> <seq> <ok> [<value>]
 //	                                    the select completed with case i

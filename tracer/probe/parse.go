@@ -69,6 +69,7 @@ const (
 	DirSend CaseDir = iota + 1
 	DirRecv
 	DirDefault
+	DirNil // a receive from a nil channel, which never proceeds
 )
 
 // ErrFormat is wrapped by every error Parse returns.
@@ -113,6 +114,8 @@ func Parse(msg string) (Annotation, error) {
 			a.Chan = p.uint()
 		case "default":
 			a.Dir = DirDefault
+		case "nil":
+			a.Dir = DirNil
 		default:
 			p.fail()
 		}

@@ -52,7 +52,10 @@ func TestSelectRoundTrip(t *testing.T) {
 		{Verb: VerbCase, Select: 4, Case: 0, Dir: DirSend, Chan: c.id, Seq: 6, Value: "a b", HasVal: true},
 		{Verb: VerbCase, Select: 4, Case: 1, Dir: DirRecv, Chan: c.id},
 		{Verb: VerbCase, Select: 4, Case: 2, Dir: DirDefault},
+		{Verb: VerbCase, Select: 4, Case: 3, Dir: DirNil},
 	}
+	var nilTick <-chan int
+	cases = append(cases, RecvCase("tick", nilTick, nil))
 	for i, cs := range cases {
 		msg := caseMsg(4, i, cs, 6)
 		got, err := Parse(string(msg))

@@ -70,6 +70,11 @@ var extIDs sync.Map // reflect channel pointer -> uint64
 // receives are annotated with their values, but not paired with sends.
 func RecvCase[T any](name string, ch <-chan T, then func(v T, ok bool)) Case {
 	rv := reflect.ValueOf(ch)
+	if ch == nil {
+		// A nil channel never proceeds, as in the book's trick of
+		// turning a case off; it has no identity to annotate.
+		return Case{dir: reflect.SelectRecv, ch: rv, then: func(reflect.Value, bool) {}}
+	}
 	id, ok := extIDs.Load(rv.Pointer())
 	if !ok {
 		id, _ = extIDs.LoadOrStore(rv.Pointer(), lastChan.Add(1))
@@ -163,6 +168,9 @@ func caseMsg(sel uint64, i int, c Case, seq uint64) []byte {
 		b = append(b, ' ')
 		b = append(b, c.text()...)
 	case reflect.SelectRecv:
+		if c.id == 0 {
+			return append(b, " nil"...)
+		}
 		b = append(b, " recv "...)
 		b = strconv.AppendUint(b, c.id, 10)
 	default:
