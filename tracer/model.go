@@ -191,8 +191,8 @@ type Timeline struct {
 
 	Goroutines []*Goroutine // in order of first appearance
 	Channels   []*Channel   // in order of first appearance
-	Selects    []Select // in the order they began
-	Stacks     [][]Frame // interned; Block.Stack indexes it
+	Selects    []Select     // in the order they began
+	Stacks     [][]Frame    // interned; Block.Stack indexes it
 	Logs       []Log
 	Steps      []Step // in time order
 	Findings   []Finding
