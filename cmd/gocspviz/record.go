@@ -79,6 +79,10 @@ func record(path, name string, args []string, timeout time.Duration, stderr io.W
 	default:
 		return fmt.Errorf("%s failed: %s", name, errOut.lastLine(err.Error()))
 	}
+	// CreateTemp made the file private; a kept trace is an ordinary file.
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("record: %w", err)
+	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("record: %w", err)
 	}
