@@ -28,11 +28,15 @@ func replayUI(tl *tracer.Timeline, title string) error {
 	return ui.Replay(tl, ui.Options{Title: title})
 }
 
-// writeText prints the steps one a line: time, goroutine, what happened,
-// and where in the program.
+// writeText prints the steps of the program's goroutines one a line:
+// time, goroutine, what happened, and where in the program. The runtime's
+// goroutines are left out, as the UI hides them by default.
 func writeText(w io.Writer, tl *tracer.Timeline) error {
 	bw := bufio.NewWriter(w)
 	for _, s := range tl.Steps {
+		if g := tl.Goroutine(s.G); g != nil && g.System {
+			continue
+		}
 		fmt.Fprintf(bw, "%10s  %s", tracer.FormatTime(s.Time), tl.Describe(s))
 		if site := tl.StepSite(s); site != "" {
 			fmt.Fprintf(bw, "  (%s)", site)
