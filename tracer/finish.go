@@ -141,7 +141,12 @@ func IsSystem(name string) bool {
 
 // funcPackage returns the import path of a function's package, given the
 // function's name as a stack frame has it ("net/http.(*conn).serve").
+// The type arguments of a generic function's name may hold import paths
+// of their own, so they are not looked at.
 func funcPackage(fn string) string {
+	if i := strings.IndexByte(fn, '['); i >= 0 {
+		fn = fn[:i]
+	}
 	slash := strings.LastIndexByte(fn, '/')
 	dot := strings.IndexByte(fn[slash+1:], '.')
 	if dot < 0 {
