@@ -153,17 +153,3 @@ func (c clock) netcat(ctx context.Context, name, addr string, err *error) {
 		fmt.Fprintf(c.out, "%s %s\n", name, in.Text())
 	}
 }
-
-// lockedWriter lets several goroutines write to one writer, a line at a
-// time, as several terminals share one screen.
-type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-// Write writes p to the underlying writer, holding the lock.
-func (lw *lockedWriter) Write(p []byte) (int, error) {
-	lw.mu.Lock()
-	defer lw.mu.Unlock()
-	return lw.w.Write(p)
-}

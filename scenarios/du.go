@@ -49,7 +49,7 @@ func init() {
 						err = fmt.Errorf("du: remove tree: %w", rerr)
 					}
 				}()
-				out = &duWriter{w: out}
+				out = &lockedWriter{w: out}
 				d := &disk{sema: probe.NewChan[struct{}]("sema", f.open), delay: f.delay, errs: out}
 
 				// Walk the tree, one goroutine per directory.

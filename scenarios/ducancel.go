@@ -55,7 +55,7 @@ func init() {
 						err = fmt.Errorf("du-cancel: remove tree: %w", rerr)
 					}
 				}()
-				out = &duWriter{w: out}
+				out = &lockedWriter{w: out}
 				d := &disk{sema: probe.NewChan[struct{}]("sema", f.open), delay: f.delay, errs: out}
 
 				// Start the canceller. Once the walk is over, stop it if

@@ -192,17 +192,3 @@ func closeWhenWalked(n *sync.WaitGroup, fileSizes probe.Sender[int64]) {
 func printDiskUsage(out io.Writer, nfiles, nbytes int64) {
 	fmt.Fprintf(out, "%d files  %d bytes  %.1f MB\n", nfiles, nbytes, float64(nbytes)/1e6)
 }
-
-// duWriter serialises writes to w. The book's walkers report a directory
-// they cannot read on stderr, which may be written by many goroutines at
-// once; out may not.
-type duWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (d *duWriter) Write(p []byte) (int, error) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.w.Write(p)
-}

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Scenario is one of the book's programs.
@@ -68,4 +69,19 @@ func compareSections(a, b string) int {
 		}
 	}
 	return len(as) - len(bs)
+}
+
+// lockedWriter lets several goroutines write to one writer, a line at a
+// time, as several terminals share one screen: the book's
+// programs print from many goroutines to one stdout.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+// Write writes p to the underlying writer, holding the lock.
+func (lw *lockedWriter) Write(p []byte) (int, error) {
+	lw.mu.Lock()
+	defer lw.mu.Unlock()
+	return lw.w.Write(p)
 }
