@@ -24,6 +24,7 @@ func (b *builder) finish() *Timeline {
 	}
 
 	b.window()
+	b.recoverSends()
 	b.sortOps()
 	pairOps(tl)
 	tl.Findings = findings(tl)
@@ -47,6 +48,40 @@ func (b *builder) window() {
 	tl.Steps = slices.DeleteFunc(tl.Steps, func(s Step) bool {
 		return s.Time < tl.Begin || s.Time > tl.End
 	})
+}
+
+// recoverSends adds the sends of selects whose completion the trace lacks
+// but whose value a receive got: the trace stopped between the handoff and
+// the sender's note that its select chose the send.
+func (b *builder) recoverSends() {
+	tl := b.tl
+	type key struct {
+		ch  int32
+		seq uint64
+	}
+	open := map[key][2]int64{} // an unchosen send case -> select, case
+	for sc, seq := range b.caseSeqs {
+		c := tl.Selects[sc[0]].Cases[sc[1]]
+		open[key{c.Chan, seq}] = sc
+	}
+	if len(open) == 0 {
+		return
+	}
+	for ci, c := range tl.Channels {
+		for _, op := range c.Ops {
+			sc, ok := open[key{int32(ci), op.Seq}]
+			if op.Kind != Recv || !op.OK || op.End == NoTime || !ok {
+				continue
+			}
+			sel := &tl.Selects[sc[0]]
+			sel.Chosen = int(sc[1])
+			c.Ops = append(c.Ops, Op{
+				Kind: Send, G: sel.G, Start: sel.Start, End: op.End, Seq: op.Seq,
+				Value: sel.Cases[sc[1]].Value, Send: -1, OK: true,
+				Select: int32(sc[0]), Stack: sel.Stack,
+			})
+		}
+	}
 }
 
 // sortOps puts every channel's operations in the order they began (a
@@ -115,6 +150,11 @@ func pairOps(tl *Timeline) {
 			}
 			if si, ok := sends[op.Seq]; ok {
 				op.Send = si
+				if c.Ops[si].End == NoTime {
+					// The trace stopped before the sender noted that
+					// its send completed; the receive shows it did.
+					c.Ops[si].End = op.End
+				}
 				if op.Value == "" {
 					op.Value = c.Ops[si].Value
 				}
