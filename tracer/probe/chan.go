@@ -77,10 +77,11 @@ func (c *Chan[T]) Send(v T) {
 		c.c <- item[T]{v: v}
 		return
 	}
+	var buf [96]byte // on the stack: the message is copied into the trace
 	seq := c.seq.Add(1)
-	logf(opMsg("send", c.id, seq, true, format(v)))
+	logf(opMsg(buf[:0], "send", c.id, seq, true, format(v)))
 	c.c <- item[T]{v: v, seq: seq}
-	logf(opMsg("sent", c.id, seq, false, ""))
+	logf(opMsg(buf[:0], "sent", c.id, seq, false, ""))
 }
 
 // Recv receives a value, blocking as a channel receive does. Its second
@@ -90,9 +91,10 @@ func (c *Chan[T]) Recv() (T, bool) {
 		it, ok := <-c.c
 		return it.v, ok
 	}
-	logf(idMsg("recv", c.id))
+	var buf [48]byte // on the stack: the message is copied into the trace
+	logf(idMsg(buf[:0], "recv", c.id))
 	it, ok := <-c.c
-	logf(recvdMsg("recvd", c.id, it.seq, ok))
+	logf(recvdMsg(buf[:0], "recvd", c.id, it.seq, ok))
 	return it.v, ok
 }
 
@@ -112,7 +114,7 @@ func (c *Chan[T]) All() iter.Seq[T] {
 // Close closes the channel.
 func (c *Chan[T]) Close() {
 	if trace.IsEnabled() {
-		logf(idMsg("close", c.id))
+		logf(idMsg(nil, "close", c.id))
 	}
 	close(c.c)
 }
@@ -122,8 +124,9 @@ func logf(msg []byte) {
 	trace.Log(context.Background(), Category, string(msg))
 }
 
-// The message builders below append with strconv rather than fmt: fmt
-// would triple the cost of an annotated operation.
+// The message builders below append with strconv rather than fmt, which
+// would triple the cost of an annotated operation, and those of the send
+// and receive append to a buffer on the caller's stack.
 
 func chanMsg(verb string, id uint64, capacity int, name string) []byte {
 	b := make([]byte, 0, 32+len(name))
@@ -136,16 +139,14 @@ func chanMsg(verb string, id uint64, capacity int, name string) []byte {
 	return append(b, name...)
 }
 
-func idMsg(verb string, id uint64) []byte {
-	b := make([]byte, 0, 24)
+func idMsg(b []byte, verb string, id uint64) []byte {
 	b = append(b, verb...)
 	b = append(b, ' ')
 	return strconv.AppendUint(b, id, 10)
 }
 
-// opMsg builds "verb id seq" and, when withValue, the value after it.
-func opMsg(verb string, id, seq uint64, withValue bool, value string) []byte {
-	b := make([]byte, 0, 40+len(value))
+// opMsg appends "verb id seq" to b and, when withValue, the value after it.
+func opMsg(b []byte, verb string, id, seq uint64, withValue bool, value string) []byte {
 	b = append(b, verb...)
 	b = append(b, ' ')
 	b = strconv.AppendUint(b, id, 10)
@@ -158,8 +159,8 @@ func opMsg(verb string, id, seq uint64, withValue bool, value string) []byte {
 	return b
 }
 
-func recvdMsg(verb string, id, seq uint64, ok bool) []byte {
-	b := opMsg(verb, id, seq, false, "")
+func recvdMsg(b []byte, verb string, id, seq uint64, ok bool) []byte {
+	b = opMsg(b, verb, id, seq, false, "")
 	if ok {
 		return append(b, " 1"...)
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -30,6 +31,9 @@ func format(v any) string {
 		return "{}"
 	case nil:
 		return "nil"
+	case time.Time:
+		// A ticker's value: the time of day says all a replay needs.
+		return x.Format("15:04:05.000")
 	case error:
 		s = x.Error()
 	case fmt.Stringer:

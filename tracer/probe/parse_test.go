@@ -19,14 +19,14 @@ func TestRoundTrip(t *testing.T) {
 		{"chan", chanMsg("chan", 7, 3, "worklist"), Annotation{Verb: VerbChan, Chan: 7, Cap: 3, Name: "worklist"}},
 		{"chan with spaces", chanMsg("chan", 1, 0, "client 127.0.0.1:5"), Annotation{Verb: VerbChan, Chan: 1, Name: "client 127.0.0.1:5"}},
 		{"ext", chanMsg("ext", 2, 1, "tick"), Annotation{Verb: VerbExt, Chan: 2, Cap: 1, Name: "tick"}},
-		{"send", opMsg("send", 1, 9, true, format(81)), Annotation{Verb: VerbSend, Chan: 1, Seq: 9, Value: "81", HasVal: true}},
-		{"send empty string", opMsg("send", 1, 2, true, format("")), Annotation{Verb: VerbSend, Chan: 1, Seq: 2, HasVal: true}},
-		{"send long", opMsg("send", 1, 2, true, format(long)), Annotation{Verb: VerbSend, Chan: 1, Seq: 2, Value: clip(long), HasVal: true}},
-		{"sent", opMsg("sent", 4, 5, false, ""), Annotation{Verb: VerbSent, Chan: 4, Seq: 5}},
-		{"recv", idMsg("recv", 3), Annotation{Verb: VerbRecv, Chan: 3}},
-		{"recvd", recvdMsg("recvd", 3, 8, true), Annotation{Verb: VerbRecvd, Chan: 3, Seq: 8, OK: true}},
-		{"recvd closed", recvdMsg("recvd", 3, 0, false), Annotation{Verb: VerbRecvd, Chan: 3}},
-		{"close", idMsg("close", 3), Annotation{Verb: VerbClose, Chan: 3}},
+		{"send", opMsg(nil, "send", 1, 9, true, format(81)), Annotation{Verb: VerbSend, Chan: 1, Seq: 9, Value: "81", HasVal: true}},
+		{"send empty string", opMsg(nil, "send", 1, 2, true, format("")), Annotation{Verb: VerbSend, Chan: 1, Seq: 2, HasVal: true}},
+		{"send long", opMsg(nil, "send", 1, 2, true, format(long)), Annotation{Verb: VerbSend, Chan: 1, Seq: 2, Value: clip(long), HasVal: true}},
+		{"sent", opMsg(nil, "sent", 4, 5, false, ""), Annotation{Verb: VerbSent, Chan: 4, Seq: 5}},
+		{"recv", idMsg(nil, "recv", 3), Annotation{Verb: VerbRecv, Chan: 3}},
+		{"recvd", recvdMsg(nil, "recvd", 3, 8, true), Annotation{Verb: VerbRecvd, Chan: 3, Seq: 8, OK: true}},
+		{"recvd closed", recvdMsg(nil, "recvd", 3, 0, false), Annotation{Verb: VerbRecvd, Chan: 3}},
+		{"close", idMsg(nil, "close", 3), Annotation{Verb: VerbClose, Chan: 3}},
 		{"select", selectMsg(5, 3), Annotation{Verb: VerbSelect, Select: 5, Cases: 3}},
 		{"begin", []byte("begin"), Annotation{Verb: VerbBegin}},
 		{"end", []byte("end"), Annotation{Verb: VerbEnd}},
@@ -107,7 +107,7 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Parse(%q) accepted a message with no verb", msg)
 		}
 		if a.Verb == VerbSend {
-			again := opMsg("send", a.Chan, a.Seq, true, a.Value)
+			again := opMsg(nil, "send", a.Chan, a.Seq, true, a.Value)
 			b, err := Parse(string(again))
 			if err != nil || !reflect.DeepEqual(a, b) {
 				t.Fatalf("send %q does not survive a round trip: %+v vs %+v (%v)", msg, a, b, err)
