@@ -34,8 +34,12 @@ func findings(tl *Timeline) []Finding {
 			continue
 		}
 		live++
+		// A wait since the trace began has no reason (the runtime states
+		// only that the goroutine waits); one that lasts the whole trace
+		// counts as stuck.
 		n := len(g.Blocks)
-		if n == 0 || g.Blocks[n-1].End != NoTime || !stuck(g.Blocks[n-1].Reason) {
+		if n == 0 || g.Blocks[n-1].End != NoTime ||
+			!stuck(g.Blocks[n-1].Reason) && !g.Blocks[n-1].SinceStart {
 			deadlock = false
 			continue
 		}
@@ -61,7 +65,7 @@ func leakDetail(tl *Timeline, g *Goroutine, blk Block) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s blocked in %s", ShortName(g.Name), blk.Reason)
 	if blk.Chan >= 0 {
-		fmt.Fprintf(&b, " on %s", tl.Channels[blk.Chan].Name)
+		fmt.Fprintf(&b, " on %s", tl.chanName(blk.Chan))
 	}
 	if blk.Site != "" {
 		fmt.Fprintf(&b, " at %s", blk.Site)
