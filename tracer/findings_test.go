@@ -16,6 +16,9 @@ import (
 // goroutines must be reported as leaks, and the moment the second blocked
 // as a deadlock.
 func TestDeadlock(t *testing.T) {
+	// The channels are made while tracing, so that the trace names them;
+	// made hands them to the watchdog's callback and the cleanup.
+	made := make(chan [2]*probe.Chan[int], 1)
 	var orphans, never *probe.Chan[int]
 	defer func() {
 		orphans.Recv() // release the sender once the trace has stopped
@@ -25,12 +28,17 @@ func TestDeadlock(t *testing.T) {
 	defer cancel()
 	var buf bytes.Buffer
 	err := probe.Record(ctx, &buf, func(ctx context.Context) error {
-		orphans = probe.NewChan[int]("orphans", 0)
-		never = probe.NewChan[int]("never", 0)
-		go sendForever(orphans)
-		never.Recv()
+		made <- [2]*probe.Chan[int]{probe.NewChan[int]("orphans", 0), probe.NewChan[int]("never", 0)}
+		chans := <-made
+		made <- chans
+		go sendForever(chans[0])
+		chans[1].Recv()
 		return nil
-	}, func() { never.Close() })
+	}, func() {
+		chans := <-made
+		orphans, never = chans[0], chans[1]
+		never.Close()
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
