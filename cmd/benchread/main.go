@@ -1,0 +1,212 @@
+// Command benchread measures how fast gocspviz loads big traces, against a
+// bare x/exp/trace read loop over the same files, and how much memory each
+// needs. It makes the traces itself: the pipeline scenario at several sizes
+// (to show how load time grows with the number of events) and a
+// `go test -trace` of a standard-library package.
+//
+//	go run ./cmd/benchread                  # make the traces, measure, print the table
+//	go run ./cmd/benchread -dir /tmp/traces # keep the traces between runs
+//
+// Each measurement runs in a child process of its own, so that its peak
+// memory (the child's maximum resident set size) is its own.
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	xtrace "golang.org/x/exp/trace"
+
+	"github.com/gocspviz/gocspviz/tracer"
+)
+
+func main() {
+	if len(os.Args) == 3 && (os.Args[1] == "-bare" || os.Args[1] == "-load") {
+		if err := measure(os.Args[1], os.Args[2]); err != nil {
+			fmt.Fprintf(os.Stderr, "benchread: %v\n", err)
+			os.Exit(1)
+		}
+		return
+	}
+	dir := flag.String("dir", "", "where to make and keep the traces (default: a temporary directory)")
+	sizes := flag.String("sizes", "100000,400000,1600000", "pipeline -n values, comma separated")
+	std := flag.String("std", "sync", "standard-library package to trace with go test -trace; empty for none")
+	flag.Parse()
+	if err := run(*dir, *sizes, *std); err != nil {
+		fmt.Fprintf(os.Stderr, "benchread: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+// measure reads one trace in this process, the bare way or gocspviz's,
+// and prints the time it took and the events it saw.
+func measure(how, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	start := time.Now()
+	events := 0
+	if how == "-bare" {
+		r, err := xtrace.NewReader(f)
+		if err != nil {
+			return err
+		}
+		for {
+			_, err := r.ReadEvent()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return err
+			}
+			events++
+		}
+	} else {
+		tl, err := tracer.Read(f, nil)
+		if err != nil {
+			return err
+		}
+		events = tl.Events
+	}
+	fmt.Println(time.Since(start).Nanoseconds(), events)
+	return nil
+}
+
+// result is one measurement of one trace.
+type result struct {
+	elapsed time.Duration
+	events  int
+	maxRSS  int64 // bytes
+}
+
+func run(dir, sizes, std string) error {
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "benchread-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		dir = tmp
+	}
+	traces, err := makeTraces(dir, sizes, std)
+	if err != nil {
+		return err
+	}
+
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(os.Stdout, 0, 8, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "trace\tsize\tevents\tbare read\tgocspviz load\tload/bare\tbare peak\tload peak\tload peak/size\t")
+	for _, path := range traces {
+		fi, err := os.Stat(path)
+		if err != nil {
+			return err
+		}
+		bare, err := child(self, "-bare", path)
+		if err != nil {
+			return err
+		}
+		load, err := child(self, "-load", path)
+		if err != nil {
+			return err
+		}
+		size := fi.Size()
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%.2f\t%s\t%s\t%.1fx\t\n",
+			filepath.Base(path), mb(size), bare.events,
+			bare.elapsed.Round(time.Millisecond), load.elapsed.Round(time.Millisecond),
+			float64(load.elapsed)/float64(bare.elapsed),
+			mb(bare.maxRSS), mb(load.maxRSS), float64(load.maxRSS)/float64(size))
+	}
+	return tw.Flush()
+}
+
+// makeTraces makes the traces that are not in dir yet and returns their
+// paths.
+func makeTraces(dir, sizes, std string) ([]string, error) {
+	bin := filepath.Join(dir, "gocspviz")
+	if err := goCmd("build", "-o", bin, "./cmd/gocspviz"); err != nil {
+		return nil, err
+	}
+	var paths []string
+	for _, n := range strings.Split(sizes, ",") {
+		if _, err := strconv.Atoi(n); err != nil {
+			return nil, fmt.Errorf("-sizes: %q is not a number", n)
+		}
+		path := filepath.Join(dir, "pipeline-"+n+".trace")
+		if !exists(path) {
+			fmt.Fprintf(os.Stderr, "making %s\n", path)
+			cmd := exec.Command(bin, "run", "-timeout", "10m", "-o", path, "--json", "pipeline", "-n", n)
+			cmd.Stderr = os.Stderr
+			if err := cmd.Run(); err != nil {
+				return nil, fmt.Errorf("record pipeline -n %s: %w", n, err)
+			}
+		}
+		paths = append(paths, path)
+	}
+	if std != "" {
+		path := filepath.Join(dir, strings.ReplaceAll(std, "/", "_")+"-test.trace")
+		if !exists(path) {
+			fmt.Fprintf(os.Stderr, "making %s\n", path)
+			if err := goCmd("test", "-count=1", "-run", ".", "-trace", path, std); err != nil {
+				return nil, fmt.Errorf("go test -trace %s: %w", std, err)
+			}
+		}
+		paths = append(paths, path)
+	}
+	return paths, nil
+}
+
+// child measures a trace in a child process.
+func child(self, how, path string) (result, error) {
+	var out, errOut bytes.Buffer
+	cmd := exec.Command(self, how, path)
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Run(); err != nil {
+		return result{}, fmt.Errorf("%s %s: %v: %s", how, path, err, strings.TrimSpace(errOut.String()))
+	}
+	var r result
+	var ns int64
+	if _, err := fmt.Sscan(out.String(), &ns, &r.events); err != nil {
+		return result{}, fmt.Errorf("%s %s: unexpected output %q", how, path, out.String())
+	}
+	r.elapsed = time.Duration(ns)
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		r.maxRSS = ru.Maxrss * 1024 // kilobytes on Linux
+	}
+	return r, nil
+}
+
+func goCmd(args ...string) error {
+	cmd := exec.Command("go", args...)
+	cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
+	if err := cmd.Run(); err != nil {
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			return fmt.Errorf("go %s: %v", strings.Join(args, " "), err)
+		}
+		return err
+	}
+	return nil
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+func mb(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/1e6) }
