@@ -2,7 +2,6 @@ package scenarios
 
 import (
 	"context"
-	"flag"
 	"io"
 	"strings"
 	"sync/atomic"
@@ -112,16 +111,7 @@ func TestNetCancel(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(append([]string{tt.name}, tt.args...), " "), func(t *testing.T) {
-			s, ok := Lookup(tt.name)
-			if !ok {
-				t.Fatalf("no scenario %q", tt.name)
-			}
-			fs := flag.NewFlagSet(tt.name, flag.ContinueOnError)
-			run := s.Setup(fs)
-			if err := fs.Parse(tt.args); err != nil {
-				t.Fatal(err)
-			}
-
+			run := mainOf(t, tt.name, tt.args...)
 			ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 			defer cancel()
 			var expired atomic.Bool
@@ -152,18 +142,6 @@ func clockReaders(t *testing.T, out string) []string {
 		order = append(order, name)
 	}
 	return order
-}
-
-// goroutinesRunning returns the goroutines whose start function, their
-// lane's name, ends with suffix.
-func goroutinesRunning(tl *tracer.Timeline, suffix string) []*tracer.Goroutine {
-	var gs []*tracer.Goroutine
-	for _, g := range tl.Goroutines {
-		if strings.HasSuffix(g.Name, suffix) {
-			gs = append(gs, g)
-		}
-	}
-	return gs
 }
 
 // clockSlept reports whether g ever waited in time.Sleep.

@@ -32,7 +32,7 @@ func TestCountdown(t *testing.T) {
 			// Every tick is received by the countdown's select, and one
 			// count is printed before each wait for a tick.
 			abort, tick := channel(t, tl, "abort"), channel(t, tl, "tick")
-			ticks := kindOps(tick, tracer.Recv)
+			ticks := opsOf(tick, tracer.Recv)
 			for _, op := range ticks {
 				if op.End == tracer.NoTime || op.Select < 0 {
 					t.Errorf("tick receive by %d ending at %d, select %d; want one completed "+
@@ -61,7 +61,7 @@ func TestCountdown(t *testing.T) {
 				t.Errorf("got %d ticks and %d counts, want fewer than %d ticks and one count more",
 					len(ticks), counts, tt.n)
 			}
-			recvs, sends := kindOps(abort, tracer.Recv), kindOps(abort, tracer.Send)
+			recvs, sends := opsOf(abort, tracer.Recv), opsOf(abort, tracer.Send)
 			if len(recvs) != 1 || len(sends) != 1 {
 				t.Fatalf("got %d receives and %d sends on abort, want 1 of each",
 					len(recvs), len(sends))

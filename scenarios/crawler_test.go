@@ -2,11 +2,8 @@ package scenarios
 
 import (
 	"context"
-	"flag"
 	"fmt"
-	"io"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -95,7 +92,7 @@ func TestCrawler(t *testing.T) {
 
 			// The trace: one list on worklist per crawl, and the start list.
 			worklist := channel(t, tl, "worklist")
-			if got, want := crawlOpsDone(worklist, tracer.Recv), len(fetched)+1; got != want {
+			if got, want := completed(worklist, tracer.Recv), len(fetched)+1; got != want {
 				t.Errorf("worklist receives: got %d, want %d", got, want)
 			}
 			if tt.pool {
@@ -116,45 +113,18 @@ func checkCrawlTokens(t *testing.T, tl *tracer.Timeline, fetched, capacity int) 
 	if tokens.Cap != capacity {
 		t.Errorf("tokens capacity: got %d, want %d", tokens.Cap, capacity)
 	}
-	if got := crawlOpsDone(tokens, tracer.Send); got != fetched {
+	if got := completed(tokens, tracer.Send); got != fetched {
 		t.Errorf("tokens acquired: got %d, want %d", got, fetched)
 	}
-	if got := crawlOpsDone(tokens, tracer.Recv); got != fetched {
+	if got := completed(tokens, tracer.Recv); got != fetched {
 		t.Errorf("tokens released: got %d, want %d", got, fetched)
 	}
-	if got := crawlLanes(tl, "crawler"); got != fetched {
+	if got := len(goroutinesRunning(tl, "/scenarios.crawler")); got != fetched {
 		t.Errorf("crawler goroutines: got %d, want %d", got, fetched)
 	}
 
-	// A crawler surely holds its token from the end of its send to the
-	// start of its receive; the operation itself lies somewhere between
-	// the annotations around it, so this count is a lower bound of the
-	// buffer's occupancy and must never exceed its capacity.
-	type change struct {
-		at    tracer.Time
-		delta int
-	}
-	var changes []change
-	for _, op := range tokens.Ops {
-		switch {
-		case op.Kind == tracer.Send && op.End != tracer.NoTime:
-			changes = append(changes, change{op.End, +1})
-		case op.Kind == tracer.Recv:
-			changes = append(changes, change{op.Start, -1})
-		}
-	}
-	sort.SliceStable(changes, func(i, j int) bool {
-		if changes[i].at != changes[j].at {
-			return changes[i].at < changes[j].at
-		}
-		return changes[i].delta < changes[j].delta
-	})
-	held, most := 0, 0
-	for _, c := range changes {
-		held += c.delta
-		most = max(most, held)
-	}
-	if most > capacity {
+	// A lower bound of the tokens held at once stays within the capacity.
+	if most := mostHeld(tokens); most > capacity {
 		t.Errorf("tokens held at once: got %d, want at most %d", most, capacity)
 	}
 }
@@ -164,13 +134,13 @@ func checkCrawlTokens(t *testing.T, tl *tracer.Timeline, fetched, capacity int) 
 func checkCrawlPool(t *testing.T, tl *tracer.Timeline, fetched, crawlers int) {
 	t.Helper()
 	unseen := channel(t, tl, "unseenLinks")
-	if got := crawlOpsDone(unseen, tracer.Send); got != fetched {
+	if got := completed(unseen, tracer.Send); got != fetched {
 		t.Errorf("unseenLinks sends: got %d, want %d", got, fetched)
 	}
-	if got := crawlOpsDone(unseen, tracer.Close); got != 1 {
+	if got := completed(unseen, tracer.Close); got != 1 {
 		t.Errorf("unseenLinks closes: got %d, want 1", got)
 	}
-	if got := crawlLanes(tl, "poolCrawler"); got != crawlers {
+	if got := len(goroutinesRunning(tl, "/scenarios.poolCrawler")); got != crawlers {
 		t.Errorf("poolCrawler goroutines: got %d, want %d", got, crawlers)
 	}
 	for _, c := range tl.Channels {
@@ -184,13 +154,7 @@ func checkCrawlPool(t *testing.T, tl *tracer.Timeline, fetched, crawlers int) {
 func TestCrawlerFlags(t *testing.T) {
 	for _, args := range [][]string{{"-pages", "0"}, {"-tokens", "0"}, {"-delay", "-1s"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
-			s, _ := Lookup("crawler")
-			fs := flag.NewFlagSet("crawler", flag.ContinueOnError)
-			run := s.Setup(fs)
-			if err := fs.Parse(args); err != nil {
-				t.Fatal(err)
-			}
-			if err := run(context.Background(), io.Discard); err == nil {
+			if _, err := runDirect(t, context.Background(), "crawler", args...); err == nil {
 				t.Errorf("got no error, want one")
 			}
 		})
@@ -202,20 +166,14 @@ func TestCrawlerFlags(t *testing.T) {
 func TestCrawlerCancel(t *testing.T) {
 	for _, args := range [][]string{nil, {"-pool"}} {
 		t.Run(fmt.Sprint(args), func(t *testing.T) {
-			s, _ := Lookup("crawler")
-			fs := flag.NewFlagSet("crawler", flag.ContinueOnError)
-			run := s.Setup(fs)
-			if err := fs.Parse(args); err != nil {
-				t.Fatal(err)
-			}
 			ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 			defer cancel()
-			var out strings.Builder
-			if err := run(ctx, &out); err != nil {
+			out, err := runDirect(t, ctx, "crawler", args...)
+			if err != nil {
 				t.Errorf("got %v, want no error", err)
 			}
-			if !strings.Contains(out.String(), "server: ") {
-				t.Errorf("got output %q, want the server's summary", out.String())
+			if !strings.Contains(out, "server: ") {
+				t.Errorf("got output %q, want the server's summary", out)
 			}
 		})
 	}
@@ -256,27 +214,4 @@ func siteDistances(s *site, start string) map[string]int {
 		}
 	}
 	return dist
-}
-
-// crawlOpsDone returns the number of completed operations of the kind on c.
-func crawlOpsDone(c *tracer.Channel, kind tracer.OpKind) int {
-	n := 0
-	for _, op := range c.Ops {
-		if op.Kind == kind && op.End != tracer.NoTime {
-			n++
-		}
-	}
-	return n
-}
-
-// crawlLanes returns the number of goroutines that run the package's
-// function called fn.
-func crawlLanes(tl *tracer.Timeline, fn string) int {
-	n := 0
-	for _, g := range tl.Goroutines {
-		if strings.HasSuffix(g.Name, "/scenarios."+fn) {
-			n++
-		}
-	}
-	return n
 }

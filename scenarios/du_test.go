@@ -1,15 +1,11 @@
 package scenarios
 
 import (
-	"bytes"
 	"context"
-	"flag"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -31,47 +27,31 @@ func TestDuTotals(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			// The same shape generated here gives the sizes du must find.
-			want := t.TempDir()
-			var n int64
-			if err := makeTree(context.Background(), want, tt.depth, tt.fanout, tt.files, &n); err != nil {
-				t.Fatal(err)
-			}
-			dirs, wantFiles, wantBytes := duTreeTotals(t, want)
-
-			tmp := t.TempDir()
-			t.Setenv("TMPDIR", tmp)
-			args := append([]string{
-				"-depth", strconv.Itoa(tt.depth),
-				"-fanout", strconv.Itoa(tt.fanout),
-				"-files", strconv.Itoa(tt.files),
-			}, tt.args...)
-			out, tl := record(t, "du", args...)
+			tree := duSetUp(t, tt.depth, tt.fanout, tt.files, tt.args...)
+			out, tl := record(t, "du", tree.args...)
 
 			lines := strings.Split(strings.TrimSpace(out), "\n")
 			files, bytes := duTotals(t, lines[len(lines)-1])
-			if files != wantFiles || bytes != wantBytes {
+			if files != tree.files || bytes != tree.bytes {
 				t.Errorf("du: got %d files %d bytes, want %d files %d bytes",
-					files, bytes, wantFiles, wantBytes)
+					files, bytes, tree.files, tree.bytes)
 			}
-			if left, _ := os.ReadDir(tmp); len(left) != 0 {
-				t.Errorf("left in TMPDIR: got %d entries, want 0", len(left))
-			}
-			duCheckWalkers(t, tl, ".walkDir", dirs)
+			duCheckTmpEmpty(t, tree.tmp)
+			duCheckWalkers(t, tl, ".walkDir", tree.dirs)
 			duCheckSema(t, tl)
-			if got := len(channel(t, tl, "sema").Ops); got != 2*dirs {
+			if got := len(channel(t, tl, "sema").Ops); got != 2*tree.dirs {
 				t.Errorf("sema: got %d operations, want %d: one acquire and one release per directory",
-					got, 2*dirs)
+					got, 2*tree.dirs)
 			}
-			duCheckFileSizes(t, tl, wantFiles)
+			duCheckFileSizes(t, tl, tree.files)
 
 			// Every tick printed the totals so far; the last line is the end.
-			if slices.Contains(args, "-v") {
+			if slices.Contains(tree.args, "-v") {
 				tick := channel(t, tl, "tick")
 				if !tick.External {
 					t.Errorf("tick: got External false, want true")
 				}
-				if got, want := len(lines)-1, duCompleted(tick, tracer.Recv); got != want {
+				if got, want := len(lines)-1, completed(tick, tracer.Recv); got != want {
 					t.Errorf("progress lines: got %d, want %d, one per tick received", got, want)
 				}
 			} else if len(lines) != 1 {
@@ -145,7 +125,7 @@ func TestDuBadFlags(t *testing.T) {
 	for _, name := range []string{"du", "du-cancel"} {
 		for _, tt := range tests {
 			t.Run(name+"/"+tt.name, func(t *testing.T) {
-				err := duRunDirect(t, context.Background(), name, tt.args...)
+				_, err := runDirect(t, context.Background(), name, tt.args...)
 				if err == nil || !strings.HasPrefix(err.Error(), name+": ") {
 					t.Errorf("%s %v: got error %v, want one starting %q", name, tt.args, err, name+": ")
 				}
@@ -168,32 +148,57 @@ func TestDuContextCancelled(t *testing.T) {
 			if name == "du-cancel" {
 				args = append(args, "-cancel-after", "1m")
 			}
-			err := duRunDirect(t, ctx, name, args...)
+			_, err := runDirect(t, ctx, name, args...)
 			if err != nil {
 				t.Errorf("%s: got error %v, want nil", name, err)
 			}
-			if left, _ := os.ReadDir(tmp); len(left) != 0 {
-				t.Errorf("left in TMPDIR: got %d entries, want 0", len(left))
-			}
+			duCheckTmpEmpty(t, tmp)
 		})
 	}
 }
 
-// duRunDirect runs the named scenario without tracing and returns its error.
-func duRunDirect(t *testing.T, ctx context.Context, name string, args ...string) error {
+// duTree is a tree of the shape du and du-cancel generate, made beforehand
+// so that a test knows what the scenario must find.
+type duTree struct {
+	dirs         int      // its directories, the root included
+	files, bytes int64    // its files and their bytes
+	tmp          string   // the empty TMPDIR the scenario is to make its own in
+	args         []string // the shape's flags, then the test's
+}
+
+// duSetUp makes a tree of the given shape with makeTree and measures it,
+// points TMPDIR at a new empty directory for the scenario's own tree, and
+// returns the flags for that shape followed by args.
+func duSetUp(t *testing.T, depth, fanout, files int, args ...string) duTree {
 	t.Helper()
-	s, ok := Lookup(name)
-	if !ok {
-		t.Fatalf("no scenario %q", name)
+
+	// The same shape made here gives the sizes the scenario must find.
+	dir := t.TempDir()
+	var n int64
+	if err := makeTree(context.Background(), dir, depth, fanout, files, &n); err != nil {
+		t.Fatal(err)
 	}
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	run := s.Setup(fs)
-	if err := fs.Parse(args); err != nil {
-		t.Fatalf("%s %v: %v", name, args, err)
+	var tree duTree
+	tree.dirs, tree.files, tree.bytes = duTreeTotals(t, dir)
+
+	// The scenario makes its own tree, of the shape the flags say, in TMPDIR.
+	tree.tmp = t.TempDir()
+	t.Setenv("TMPDIR", tree.tmp)
+	tree.args = append([]string{
+		"-depth", strconv.Itoa(depth),
+		"-fanout", strconv.Itoa(fanout),
+		"-files", strconv.Itoa(files),
+	}, args...)
+	return tree
+}
+
+// duCheckTmpEmpty checks that the scenario removed its tree from tmp, its
+// TMPDIR.
+func duCheckTmpEmpty(t *testing.T, tmp string) {
+	t.Helper()
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Errorf("left in TMPDIR: got %d entries, want 0", len(left))
 	}
-	var out bytes.Buffer
-	return run(ctx, &out)
 }
 
 // duTreeTotals walks dir as du does, with filepath.WalkDir, and returns its
@@ -237,23 +242,11 @@ func duTotals(t *testing.T, line string) (files, bytes int64) {
 	return files, bytes
 }
 
-// walkers returns the goroutines whose start function's name ends in
-// suffix.
-func duWalkers(tl *tracer.Timeline, suffix string) []*tracer.Goroutine {
-	var gs []*tracer.Goroutine
-	for _, g := range tl.Goroutines {
-		if strings.HasSuffix(g.Name, suffix) {
-			gs = append(gs, g)
-		}
-	}
-	return gs
-}
-
 // duCheckWalkers checks that there was one walker goroutine per directory
 // and that each of them ended.
 func duCheckWalkers(t *testing.T, tl *tracer.Timeline, suffix string, dirs int) {
 	t.Helper()
-	gs := duWalkers(tl, suffix)
+	gs := goroutinesRunning(tl, suffix)
 	if len(gs) != dirs {
 		t.Errorf("walker goroutines (%s): got %d, want %d, one per directory", suffix, len(gs), dirs)
 	}
@@ -265,48 +258,14 @@ func duCheckWalkers(t *testing.T, tl *tracer.Timeline, suffix string, dirs int) 
 }
 
 // duCheckSema checks that sema never held more tokens than its capacity,
-// and that every token taken was given back.
-//
-// An acquisition counts from the moment its completion was logged and a
-// release from the moment its start was logged: the probe logs a send
-// after it completes and a receive before it begins, so the count here is
-// never above the channel's real occupancy. Counting both at completion
-// could show one token too many when a release is logged late.
+// as far as mostHeld can tell, and that every token taken was given back.
 func duCheckSema(t *testing.T, tl *tracer.Timeline) {
 	t.Helper()
 	sema := channel(t, tl, "sema")
-	type change struct {
-		at    tracer.Time
-		delta int
-	}
-	var changes []change
-	var acquired, released int
-	for _, op := range sema.Ops {
-		switch {
-		case op.Kind == tracer.Send && op.End != tracer.NoTime:
-			changes = append(changes, change{op.End, +1})
-			acquired++
-		case op.Kind == tracer.Recv:
-			changes = append(changes, change{op.Start, -1})
-			if op.End != tracer.NoTime {
-				released++
-			}
-		}
-	}
-	sort.SliceStable(changes, func(i, j int) bool {
-		if changes[i].at != changes[j].at {
-			return changes[i].at < changes[j].at
-		}
-		return changes[i].delta < changes[j].delta
-	})
-	held, most := 0, 0
-	for _, c := range changes {
-		held += c.delta
-		most = max(most, held)
-	}
-	if most > sema.Cap {
+	if most := mostHeld(sema); most > sema.Cap {
 		t.Errorf("sema: got %d tokens held at once, want at most its capacity %d", most, sema.Cap)
 	}
+	acquired, released := completed(sema, tracer.Send), completed(sema, tracer.Recv)
 	if acquired != released {
 		t.Errorf("sema: got %d tokens taken and %d given back, want as many", acquired, released)
 	}
@@ -317,7 +276,7 @@ func duCheckSema(t *testing.T, tl *tracer.Timeline) {
 func duCheckFileSizes(t *testing.T, tl *tracer.Timeline, sends int64) {
 	t.Helper()
 	c := channel(t, tl, "fileSizes")
-	if got := duCompleted(c, tracer.Send); int64(got) != sends {
+	if got := completed(c, tracer.Send); int64(got) != sends {
 		t.Errorf("fileSizes: got %d completed sends, want %d", got, sends)
 	}
 	received := 0
@@ -332,18 +291,8 @@ func duCheckFileSizes(t *testing.T, tl *tracer.Timeline, sends int64) {
 	if int64(received) != sends {
 		t.Errorf("fileSizes: got %d values received, want %d", received, sends)
 	}
-	if got := duCompleted(c, tracer.Close); got != 1 {
+	// A close counts whether or not its end was logged.
+	if got := len(opsOf(c, tracer.Close)); got != 1 {
 		t.Errorf("fileSizes: got %d closes, want 1", got)
 	}
-}
-
-// completed counts the operations of kind on c that completed.
-func duCompleted(c *tracer.Channel, kind tracer.OpKind) int {
-	n := 0
-	for _, op := range c.Ops {
-		if op.Kind == kind && (op.End != tracer.NoTime || kind == tracer.Close) {
-			n++
-		}
-	}
-	return n
 }

@@ -1,9 +1,6 @@
 package scenarios
 
 import (
-	"context"
-	"os"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -29,24 +26,9 @@ func TestDuCancel(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			want := t.TempDir()
-			var n int64
-			if err := makeTree(context.Background(), want, tt.depth, tt.fanout, tt.files, &n); err != nil {
-				t.Fatal(err)
-			}
-			dirs, wantFiles, wantBytes := duTreeTotals(t, want)
-
-			tmp := t.TempDir()
-			t.Setenv("TMPDIR", tmp)
-			args := append([]string{
-				"-depth", strconv.Itoa(tt.depth),
-				"-fanout", strconv.Itoa(tt.fanout),
-				"-files", strconv.Itoa(tt.files),
-			}, tt.args...)
-			out, tl := record(t, "du-cancel", args...)
-			if left, _ := os.ReadDir(tmp); len(left) != 0 {
-				t.Errorf("left in TMPDIR: got %d entries, want 0", len(left))
-			}
+			tree := duSetUp(t, tt.depth, tt.fanout, tt.files, tt.args...)
+			out, tl := record(t, "du-cancel", tree.args...)
+			duCheckTmpEmpty(t, tree.tmp)
 
 			// The totals: all of them, or fewer once cancelled.
 			lines := strings.Split(strings.TrimSpace(out), "\n")
@@ -59,12 +41,12 @@ func TestDuCancel(t *testing.T) {
 			}
 			files, bytes := duTotals(t, last)
 			switch {
-			case !tt.cancelled && (files != wantFiles || bytes != wantBytes):
+			case !tt.cancelled && (files != tree.files || bytes != tree.bytes):
 				t.Errorf("du-cancel: got %d files %d bytes, want %d files %d bytes",
-					files, bytes, wantFiles, wantBytes)
-			case tt.cancelled && files >= wantFiles:
+					files, bytes, tree.files, tree.bytes)
+			case tt.cancelled && files >= tree.files:
 				t.Errorf("du-cancel: got %d files counted, want fewer than %d once cancelled",
-					files, wantFiles)
+					files, tree.files)
 			}
 
 			// done is closed once, by the canceller; once cancelled midway,
@@ -72,12 +54,7 @@ func TestDuCancel(t *testing.T) {
 			done := channel(t, tl, "done")
 			closeOf := func(c *tracer.Channel) tracer.Op {
 				t.Helper()
-				var closes []tracer.Op
-				for _, op := range c.Ops {
-					if op.Kind == tracer.Close {
-						closes = append(closes, op)
-					}
-				}
+				closes := opsOf(c, tracer.Close)
 				if len(closes) != 1 {
 					t.Fatalf("%s: got %d closes, want 1", c.Name, len(closes))
 				}
@@ -93,12 +70,12 @@ func TestDuCancel(t *testing.T) {
 
 			// Every walker ended, polled done first, and one that found it
 			// closed stopped there, without taking a token.
-			gs := duWalkers(tl, ".walkDirUntilDone")
-			if !tt.cancelled && len(gs) != dirs {
-				t.Errorf("walker goroutines: got %d, want %d, one per directory", len(gs), dirs)
+			gs := goroutinesRunning(tl, ".walkDirUntilDone")
+			if !tt.cancelled && len(gs) != tree.dirs {
+				t.Errorf("walker goroutines: got %d, want %d, one per directory", len(gs), tree.dirs)
 			}
-			if tt.cancelled && (len(gs) == 0 || len(gs) > dirs) {
-				t.Errorf("walker goroutines: got %d, want 1 to %d", len(gs), dirs)
+			if tt.cancelled && (len(gs) == 0 || len(gs) > tree.dirs) {
+				t.Errorf("walker goroutines: got %d, want 1 to %d", len(gs), tree.dirs)
 			}
 			doneIdx := duChannelIndex(t, tl, "done")
 			for _, g := range gs {
@@ -124,7 +101,7 @@ func TestDuCancel(t *testing.T) {
 			}
 			duCheckSema(t, tl)
 			sizes := channel(t, tl, "fileSizes")
-			duCheckFileSizes(t, tl, int64(duCompleted(sizes, tracer.Send)))
+			duCheckFileSizes(t, tl, int64(completed(sizes, tracer.Send)))
 		})
 	}
 }

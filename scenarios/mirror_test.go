@@ -33,7 +33,7 @@ func TestMirror(t *testing.T) {
 			}
 
 			// Three senders, one goroutine each, each running queryMirror.
-			sends := kindOps(responses, tracer.Send)
+			sends := opsOf(responses, tracer.Send)
 			if len(sends) != 3 {
 				t.Fatalf("got %d sends on responses, want 3", len(sends))
 			}
@@ -49,7 +49,7 @@ func TestMirror(t *testing.T) {
 			}
 
 			// The main goroutine takes exactly one response: the first.
-			recvs := kindOps(responses, tracer.Recv)
+			recvs := opsOf(responses, tracer.Recv)
 			if len(recvs) != 1 {
 				t.Fatalf("got %d receives on responses, want 1", len(recvs))
 			}
@@ -95,40 +95,4 @@ func TestMirror(t *testing.T) {
 			}
 		})
 	}
-}
-
-// kindOps returns c's operations of the given kind, in the order they began.
-func kindOps(c *tracer.Channel, kind tracer.OpKind) []tracer.Op {
-	var ops []tracer.Op
-	for _, op := range c.Ops {
-		if op.Kind == kind {
-			ops = append(ops, op)
-		}
-	}
-	return ops
-}
-
-// leakReported reports whether tl has a leak finding for goroutine g.
-func leakReported(tl *tracer.Timeline, g tracer.GID) bool {
-	for _, f := range tl.Findings {
-		if f.Kind == tracer.Leak && f.G == g {
-			return true
-		}
-	}
-	return false
-}
-
-// scenarioLeaks returns the leak findings of goroutines that run a function
-// of this package. The others are the test's: a parent test waiting for its
-// subtest, say, which the trace rightly shows blocked to the end.
-func scenarioLeaks(tl *tracer.Timeline) []tracer.Finding {
-	var leaks []tracer.Finding
-	for _, f := range tl.Findings {
-		g := tl.Goroutine(f.G)
-		if f.Kind == tracer.Leak && g != nil &&
-			strings.HasPrefix(g.Name, "github.com/gocspviz/gocspviz/scenarios.") {
-			leaks = append(leaks, f)
-		}
-	}
-	return leaks
 }

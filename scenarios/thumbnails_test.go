@@ -66,7 +66,7 @@ func TestThumbnails(t *testing.T) {
 			// One completed send per file, each by its own worker, and the
 			// values sent add up to the total.
 			sizes := channel(t, tl, "sizes")
-			sends := kindOps(sizes, tracer.Send)
+			sends := opsOf(sizes, tracer.Send)
 			workers := map[tracer.GID]bool{}
 			var sent int64
 			errSends := 0
@@ -99,7 +99,7 @@ func TestThumbnails(t *testing.T) {
 
 			// The closer closes sizes once, after every send, and the main
 			// goroutine's last receive sees it closed.
-			closes := kindOps(sizes, tracer.Close)
+			closes := opsOf(sizes, tracer.Close)
 			if len(closes) != 1 {
 				t.Fatalf("got %d closes of sizes, want 1", len(closes))
 			}
@@ -112,7 +112,7 @@ func TestThumbnails(t *testing.T) {
 					t.Errorf("send by %d completed at %d, after the close at %d", op.G, op.End, c.Start)
 				}
 			}
-			recvs := kindOps(sizes, tracer.Recv)
+			recvs := opsOf(sizes, tracer.Recv)
 			if len(recvs) != len(sends)+1 {
 				t.Fatalf("got %d receives, want %d: one per send and one that sees the close",
 					len(recvs), len(sends)+1)
