@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/gdamore/tcell/v2"
-	"github.com/rivo/tview"
 
 	"github.com/gocspviz/gocspviz/tracer"
 )
@@ -30,6 +29,10 @@ var keyHelp = [][2]string{
 
 // key handles every key press; it runs on the event loop.
 func (r *replay) key(ev *tcell.EventKey) *tcell.EventKey {
+	if ev.Key() == tcell.KeyCtrlC {
+		r.quit() // from any page
+		return nil
+	}
 	if name, _ := r.pages.GetFrontPage(); name == "help" {
 		if ev.Key() == tcell.KeyEscape || ev.Rune() == '?' || ev.Rune() == 'q' {
 			r.pages.HidePage("help")
@@ -49,8 +52,6 @@ func (r *replay) key(ev *tcell.EventKey) *tcell.EventKey {
 		r.sel = min(r.sel+1, max(len(r.ix.rows)-1, 0))
 	case tcell.KeyUp:
 		r.sel = max(r.sel-1, 0)
-	case tcell.KeyCtrlC:
-		r.quit()
 	case tcell.KeyRune:
 		r.runeKey(ev.Rune())
 	}
@@ -160,7 +161,7 @@ func (r *replay) headerLines(width, _ int) []line {
 
 // statusLines is the status line: the most used keys.
 func (r *replay) statusLines(int, int) []line {
-	return []line{{" ←/→ step  Space play  j/k lane  w/s zoom  a/d pan  0 fit  S system  ? help  q quit", styleDim}}
+	return []line{{" ←/→ step  Space play  j/k lane  w/s zoom  a/d pan  0 fit  ? help  q quit", styleDim}}
 }
 
 // stepLines lists the steps around the cursor, the current one marked.
@@ -202,25 +203,4 @@ func (r *replay) channelLines(width, _ int) []line {
 		}
 	}
 	return out
-}
-
-// helpView is the help overlay with the key map.
-func (r *replay) helpView() tview.Primitive {
-	text := "Keys\n\n"
-	for _, k := range keyHelp {
-		text += fmt.Sprintf("  %-14s %s\n", k[0], k[1])
-	}
-	text += "\nLanes\n\n"
-	for _, lk := range legend {
-		text += fmt.Sprintf("  %s  %s\n", lk.glyph, lk.name)
-	}
-	tv := tview.NewTextView().SetText(text)
-	tv.SetBorder(true).SetTitle(" help: Esc or ? to close ")
-	return tview.NewFlex().
-		AddItem(nil, 0, 1, false).
-		AddItem(tview.NewFlex().SetDirection(tview.FlexRow).
-			AddItem(nil, 0, 1, false).
-			AddItem(tv, 34, 0, false).
-			AddItem(nil, 0, 1, false), 56, 0, false).
-		AddItem(nil, 0, 1, false)
 }

@@ -69,8 +69,8 @@ func Replay(tl *tracer.Timeline, o Options) (err error) {
 		r.app.SetAfterDrawFunc(o.AfterDraw)
 	}
 	r.pages = tview.NewPages().
-		AddPage("main", &sizeGuard{Box: tview.NewBox(), inner: r.layout()}, true, true).
-		AddPage("help", r.helpView(), true, false)
+		AddPage("main", &sizeGuard{Box: tview.NewBox(), inner: r.layout(), r: r}, true, true).
+		AddPage("help", r.newHelpView(), true, false)
 	r.app.SetRoot(r.pages, true).SetInputCapture(r.key)
 
 	defer func() {
@@ -85,11 +85,11 @@ func Replay(tl *tracer.Timeline, o Options) (err error) {
 // layout builds the screen: a header, the lanes over the channels and
 // steps, and the status line.
 func (r *replay) layout() tview.Primitive {
-	lanes := &lanesView{Box: tview.NewBox().SetBorder(true).SetTitle(" goroutines "), r: r}
-	chans := &textView{Box: tview.NewBox().SetBorder(true).SetTitle(" channels "), lines: r.channelLines}
-	steps := &textView{Box: tview.NewBox().SetBorder(true).SetTitle(" steps "), lines: r.stepLines}
-	header := &textView{Box: tview.NewBox(), lines: r.headerLines}
-	status := &textView{Box: tview.NewBox(), lines: r.statusLines}
+	lanes := &lanesView{Box: r.newBox(" goroutines "), r: r}
+	chans := r.newTextView(" channels ", r.channelLines)
+	steps := r.newTextView(" steps ", r.stepLines)
+	header := r.newTextView("", r.headerLines)
+	status := r.newTextView("", r.statusLines)
 	bottom := tview.NewFlex().
 		AddItem(steps, 0, 3, false).
 		AddItem(chans, 0, 2, false)
@@ -160,10 +160,31 @@ func (r *replay) rowOf(id tracer.GID) int {
 // colorStyle returns the style for a colour, or the default style when
 // colour is off (NO_COLOR).
 func (r *replay) colorStyle(c tcell.Color) tcell.Style {
+	return r.paint(tcell.StyleDefault.Foreground(c))
+}
+
+// paint returns the style to draw for st: st itself, or with colour off
+// (NO_COLOR) its attributes alone, so that bold, underline and reverse
+// still mark what colour would.
+func (r *replay) paint(st tcell.Style) tcell.Style {
 	if r.noColor {
-		return tcell.StyleDefault
+		return st.Foreground(tcell.ColorDefault).Background(tcell.ColorDefault)
 	}
-	return tcell.StyleDefault.Foreground(c)
+	return st
+}
+
+// newBox returns a box with the title, bordered when it has one. It has the
+// terminal's own background, and with colour off a border and title in the
+// terminal's own colour.
+func (r *replay) newBox(title string) *tview.Box {
+	b := tview.NewBox().SetBackgroundColor(tcell.ColorDefault)
+	if title != "" {
+		b.SetBorder(true).SetTitle(title)
+	}
+	if r.noColor {
+		b.SetBorderColor(tcell.ColorDefault).SetTitleColor(tcell.ColorDefault)
+	}
+	return b
 }
 
 // move moves the cursor by n shown steps and reports whether it moved.
@@ -192,6 +213,7 @@ func (r *replay) setSystem(show bool) {
 type sizeGuard struct {
 	*tview.Box
 	inner tview.Primitive
+	r     *replay
 }
 
 func (s *sizeGuard) Draw(screen tcell.Screen) {
@@ -199,9 +221,9 @@ func (s *sizeGuard) Draw(screen tcell.Screen) {
 	if w < MinWidth || h < MinHeight {
 		screen.Clear()
 		msg := fmt.Sprintf("terminal too small: %dx%d, need %dx%d", w, h, MinWidth, MinHeight)
-		putString(screen, 0, 0, fit(msg, w), styleText)
+		putString(screen, 0, 0, fit(msg, w), s.r.paint(styleText))
 		if h > 1 {
-			putString(screen, 0, 1, fit("enlarge it, or press q to quit", w), styleDim)
+			putString(screen, 0, 1, fit("enlarge it, or press q to quit", w), s.r.paint(styleDim))
 		}
 		return
 	}

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"unicode/utf8"
+
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
 
@@ -36,7 +38,7 @@ func (v *lanesView) Draw(screen tcell.Screen) {
 	step := r.step()
 
 	// The axis, then a row per visible lane, then the legend.
-	putString(screen, x+labelWidth+1, y, axisLabels(from, to, cols), styleDim)
+	putString(screen, x+labelWidth+1, y, axisLabels(from, to, cols), r.paint(styleDim))
 	rows := h - 2
 	first := r.firstRow(rows)
 	curCol := timeCol(step.Time, from, to, cols)
@@ -44,7 +46,7 @@ func (v *lanesView) Draw(screen tcell.Screen) {
 		v.drawLane(screen, x, y+1+i, cols, first+i, from, to, curCol)
 	}
 	v.drawWake(screen, x+labelWidth+1+curCol, y+1, rows, first, step)
-	drawLegend(screen, x, y+h-1, w)
+	v.drawLegend(screen, x, y+h-1, w)
 }
 
 // drawLane draws row i: its label and a cell per column, each cell showing
@@ -59,7 +61,7 @@ func (v *lanesView) drawLane(screen tcell.Screen, x, y, cols, i int, from, to tr
 	} else if i == r.sel {
 		style = styleSelected
 	}
-	putString(screen, x, y, laneLabel(g, labelWidth), style)
+	putString(screen, x, y, laneLabel(g, labelWidth), r.paint(style))
 	width := float64(to-from) / float64(cols)
 	for col := 0; col < cols; col++ {
 		lo := from + tracer.Time(float64(col)*width)
@@ -75,7 +77,7 @@ func (v *lanesView) drawLane(screen tcell.Screen, x, y, cols, i int, from, to tr
 		if col == curCol {
 			st = st.Reverse(true)
 			if lk.glyph == " " {
-				lk.glyph, st = "│", styleCursor
+				lk.glyph, st = "│", r.paint(styleCursor)
 			}
 		}
 		screen.Put(x+labelWidth+1+col, y, lk.glyph, st)
@@ -98,24 +100,24 @@ func (v *lanesView) drawWake(screen tcell.Screen, col, top, rows, first int, s t
 	}
 	for row := from + dir; row != to; row += dir {
 		if row >= 0 && row < rows {
-			screen.Put(col, top+row, "┃", styleCursor)
+			screen.Put(col, top+row, "┃", v.r.paint(styleCursor))
 		}
 	}
 	if to >= 0 && to < rows {
-		screen.Put(col, top+to, arrow, styleCursor)
+		screen.Put(col, top+to, arrow, v.r.paint(styleCursor))
 	}
 }
 
 // drawLegend draws the key to the glyphs on one line.
-func drawLegend(screen tcell.Screen, x, y, w int) {
+func (v *lanesView) drawLegend(screen tcell.Screen, x, y, w int) {
 	col := x
 	for _, lk := range legend {
 		if col+len(lk.name)+3 > x+w {
 			break
 		}
-		screen.Put(col, y, lk.glyph, tcell.StyleDefault.Foreground(lk.color))
+		screen.Put(col, y, lk.glyph, v.r.colorStyle(lk.color))
 		col += 2
-		col += putString(screen, col, y, lk.name, styleDim) + 2
+		col += putString(screen, col, y, lk.name, v.r.paint(styleDim)) + 2
 	}
 }
 
@@ -128,11 +130,15 @@ func timeCol(t, from, to tracer.Time, cols int) int {
 	return int(float64(t-from) / float64(to-from) * float64(cols))
 }
 
-// putString draws s from (x, y) and returns the number of cells used.
+// putString draws s from (x, y), a rune a cell, and returns the number of
+// cells used. It hands the screen slices of s, not new strings, so that
+// drawing allocates nothing.
 func putString(screen tcell.Screen, x, y int, s string, style tcell.Style) int {
 	n := 0
-	for _, r := range s {
-		screen.Put(x+n, y, string(r), style)
+	for len(s) > 0 {
+		_, size := utf8.DecodeRuneInString(s)
+		screen.Put(x+n, y, s[:size], style)
+		s = s[size:]
 		n++
 	}
 	return n
@@ -143,6 +149,11 @@ func putString(screen tcell.Screen, x, y int, s string, style tcell.Style) int {
 type textView struct {
 	*tview.Box
 	lines func(width, height int) []line
+	r     *replay
+}
+
+func (r *replay) newTextView(title string, lines func(width, height int) []line) *textView {
+	return &textView{Box: r.newBox(title), lines: lines, r: r}
 }
 
 // line is one line of a text panel with its style.
@@ -158,6 +169,6 @@ func (v *textView) Draw(screen tcell.Screen) {
 		if i >= h {
 			break
 		}
-		putString(screen, x, y+i, fit(l.text, w), l.style)
+		putString(screen, x, y+i, fit(l.text, w), v.r.paint(l.style))
 	}
 }
