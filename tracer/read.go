@@ -2,10 +2,13 @@ package tracer
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -18,6 +21,62 @@ import (
 // readable Go execution trace, as opposed to a failure to read the input.
 var ErrBroken = errors.New("broken trace")
 
+// BrokenError is the error Read returns for a trace that is damaged after
+// it began: cut short, as a trace is when the traced program crashes, or
+// corrupt somewhere in the middle. It wraps ErrBroken and the reader's own
+// error.
+type BrokenError struct {
+	// Events counts the events read before the damage, as Timeline.Events
+	// counts them.
+	Events int
+
+	// Partial is the timeline of those events, or nil when they are only
+	// the marks that begin a generation, as they are when the damage lies
+	// in the first. It has no findings: a trace cut short does not show
+	// what stayed blocked until the program's end.
+	Partial *Timeline
+
+	// Truncated reports that the input ended in the middle of a
+	// generation, as it does when the traced program crashed or the
+	// download of a trace was cut off.
+	Truncated bool
+
+	// Err is what the trace reader found, possibly over several lines.
+	Err error
+}
+
+func (e *BrokenError) Error() string {
+	what := "damaged"
+	if e.Truncated {
+		what = "cut short"
+	}
+	if e.Partial != nil {
+		what += " after " + strconv.Itoa(e.Events) + " events"
+	}
+	return fmt.Sprintf("tracer: %v: %s: %s", ErrBroken, what, oneLine(e.Err))
+}
+
+// Unwrap returns ErrBroken and the reader's error.
+func (e *BrokenError) Unwrap() []error { return []error{ErrBroken, e.Err} }
+
+// truncated reports whether err, an error of the trace reader met once
+// the whole input was read, says that the input ended too soon. The
+// reader has no error value for it, only messages.
+func truncated(err error) bool {
+	msg := err.Error()
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		strings.Contains(msg, "failed to read full batch") || strings.Contains(msg, "truncated")
+}
+
+// oneLine returns the first line of an error's message, without the
+// "broken trace: " the reader puts before some of its errors, and without
+// the colon that introduces the dump of its state that follows.
+func oneLine(err error) string {
+	msg, _, _ := strings.Cut(err.Error(), "\n")
+	msg = strings.TrimPrefix(msg, ErrBroken.Error()+": ")
+	return strings.TrimRight(msg, ": ")
+}
+
 // progressEvery is how many bytes Read lets pass between progress calls.
 const progressEvery = 1 << 20
 
@@ -26,32 +85,56 @@ const progressEvery = 1 << 20
 // bytes read so far and the input's size, or -1 when the size is unknown.
 //
 // An error that wraps ErrBroken means the input is not a trace, or is
-// damaged; any other error comes from reading r.
+// damaged; when the damage comes after some events, it is a *BrokenError
+// that holds the timeline of the events before it. Any other error comes
+// from reading r, or is a bug of this package, and says so.
+//
+// BUG: Memory grows with the longest generation of the trace (the runtime
+// starts one every second), since the trace reader holds a generation
+// whole, and for traces of Go 1.21 and older with the whole trace, which
+// is converted at once. A hostile input cannot make it allocate more than
+// it sends: the reader checks every declared length (a batch is at most
+// 64 KiB, a string 1 KiB, a stack 128 frames) before it allocates.
 func Read(r io.Reader, progress func(read, total int64)) (tl *Timeline, err error) {
 	cr := &countingReader{r: r, total: sizeOf(r), progress: progress}
 	b := newBuilder()
 
-	// The trace reader is not hardened against every corrupt input; a panic
-	// in it is a broken trace, not a crash.
+	// The trace reader is not hardened against every corrupt input: it
+	// may panic reading an event, or in a method of an event it let pass.
+	// Either is a broken trace; any other panic is a bug of the builder.
 	defer func() {
 		if p := recover(); p != nil {
-			tl, err = nil, fmt.Errorf("tracer: %w: reader failed after %d events: %v", ErrBroken, b.events, p)
+			tl = nil
+			err = fmt.Errorf("tracer: internal error after %d events: %v", b.events, p)
+			if raisedIn(xtracePkg) {
+				err = &BrokenError{Events: b.events, Err: fmt.Errorf("reader failed: %v", p)}
+			}
 		}
 	}()
 
+	// Check the header here, to say plainly what is wrong with input that
+	// is no trace, or a trace of a format the reader does not know.
 	br := bufio.NewReaderSize(cr, 64<<10)
-	if _, err := br.Peek(1); err == io.EOF {
+	header, err := br.Peek(headerLen)
+	if err != nil && cr.err != nil {
+		return nil, fmt.Errorf("tracer: %w", cr.err)
+	}
+	if len(header) == 0 {
 		return nil, fmt.Errorf("tracer: %w: empty input", ErrBroken)
 	}
-	xr, err := xtrace.NewReader(br)
+	if _, err := HeaderVersion(header); err != nil {
+		return nil, err
+	}
+
+	xr, err := newReader(br)
 	if err != nil {
 		if cr.err != nil {
 			return nil, fmt.Errorf("tracer: %w", cr.err)
 		}
-		return nil, fmt.Errorf("tracer: %w: not a Go execution trace: %v", ErrBroken, err)
+		return nil, b.broken(err, cr.eof && truncated(err))
 	}
 	for {
-		ev, err := xr.ReadEvent()
+		ev, err := readEvent(xr)
 		if err == io.EOF {
 			break
 		}
@@ -59,11 +142,11 @@ func Read(r io.Reader, progress func(read, total int64)) (tl *Timeline, err erro
 			if cr.err != nil {
 				return nil, fmt.Errorf("tracer: %w", cr.err)
 			}
-			return nil, fmt.Errorf("tracer: %w: after %d events: %v", ErrBroken, b.events, err)
+			return nil, b.broken(err, cr.eof && truncated(err))
 		}
 		b.event(&ev)
 	}
-	if b.events == 0 {
+	if b.events == b.syncs {
 		return nil, fmt.Errorf("tracer: %w: no events", ErrBroken)
 	}
 	if progress != nil {
@@ -72,19 +155,108 @@ func Read(r io.Reader, progress func(read, total int64)) (tl *Timeline, err erro
 	return b.finish(), nil
 }
 
+// broken returns the error for damage found after the events read so far,
+// with the timeline they make.
+func (b *builder) broken(err error, truncated bool) *BrokenError {
+	e := &BrokenError{Events: b.events, Truncated: truncated, Err: err}
+	if b.events > b.syncs {
+		e.Partial = b.finish()
+		e.Partial.Findings = nil
+	}
+	return e
+}
+
+// xtracePkg is the import path of the trace reader, as a stack frame's
+// function names it.
+const xtracePkg = "golang.org/x/exp/trace"
+
+// raisedIn reports whether the panic under way was raised by code of the
+// package with the given import path, or a package under it. Called from a
+// deferred function, it looks at the frames below the runtime's panic.
+func raisedIn(pkg string) bool {
+	pcs := make([]uintptr, 64)
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(1, pcs)])
+	panicking := false
+	for {
+		f, more := frames.Next()
+		switch {
+		case f.Function == "runtime.gopanic":
+			panicking = true
+		case panicking && !strings.HasPrefix(f.Function, "runtime."):
+			return strings.HasPrefix(f.Function, pkg+".") || strings.HasPrefix(f.Function, pkg+"/")
+		}
+		if !more {
+			return false
+		}
+	}
+}
+
+// newReader and readEvent call the trace reader, turning a panic of it
+// into an error: it is not hardened against every corrupt input.
+func newReader(r io.Reader) (xr *xtrace.Reader, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("reader failed: %v", p)
+		}
+	}()
+	return xtrace.NewReader(r)
+}
+
+func readEvent(xr *xtrace.Reader) (ev xtrace.Event, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("reader failed: %v", p)
+		}
+	}()
+	return xr.ReadEvent()
+}
+
+// headerLen is the length of the header that begins every trace.
+const headerLen = 16
+
+// HeaderVersion returns the version of the trace format that a trace's
+// header names, such as "go 1.26" for "go 1.26 trace\x00\x00\x00". A few Go
+// releases share a format: Go 1.24 writes "go 1.23" traces. The error
+// wraps ErrBroken when header does not begin a trace, or begins one of a
+// format Read cannot read.
+func HeaderVersion(header []byte) (string, error) {
+	rest, ok := bytes.CutPrefix(header, []byte("go 1."))
+	digits := 0
+	for digits < len(rest) && digits < 3 && '0' <= rest[digits] && rest[digits] <= '9' {
+		digits++
+	}
+	if !ok || digits == 0 || !bytes.HasPrefix(rest[digits:], []byte(" trace\x00")) {
+		return "", fmt.Errorf("tracer: %w: not a Go execution trace: it does not begin with \"go 1.N trace\"", ErrBroken)
+	}
+	minor, _ := strconv.Atoi(string(rest[:digits]))
+	version := "go 1." + strconv.Itoa(minor)
+	if !slices.Contains(formats, minor) {
+		return version, fmt.Errorf("tracer: %w: unsupported trace format %s: this reader knows those of go 1.11 to go 1.%d",
+			ErrBroken, version, formats[len(formats)-1])
+	}
+	return version, nil
+}
+
+// formats are the minor versions of the trace formats x/exp/trace reads:
+// the Go releases that changed the format.
+var formats = []int{11, 19, 21, 22, 23, 25, 26}
+
 // countingReader counts the bytes read through it and reports progress.
 type countingReader struct {
 	r        io.Reader
 	n, total int64
 	next     int64
 	err      error // the first error of r other than io.EOF
+	eof      bool  // r is read to its end
 	progress func(read, total int64)
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
-	if err != nil && err != io.EOF && c.err == nil {
+	if err == io.EOF {
+		c.eof = true
+	} else if err != nil && c.err == nil {
 		c.err = err
 	}
 	if c.progress != nil && c.n >= c.next {
@@ -124,6 +296,7 @@ type gstate struct {
 type builder struct {
 	tl     *Timeline
 	events int
+	syncs  int         // Sync events among events
 	start  xtrace.Time // time of the first event
 	last   Time
 
@@ -164,6 +337,8 @@ func (b *builder) event(ev *xtrace.Event) {
 
 	switch ev.Kind() {
 	case xtrace.EventSync:
+		b.syncs++
+
 		// Stack handles are valid within one generation only.
 		clear(b.handles)
 	case xtrace.EventStateTransition:
