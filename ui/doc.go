@@ -7,7 +7,14 @@
 // and the viewport; stepping forward and back gives the same picture. The
 // package reads the timeline and derives indexes from it once; it never
 // reads a trace, and never scans the timeline while drawing: a frame looks
-// up only what it shows, by binary search.
+// up only what it shows, by binary search, and a channel's picture from
+// checkpoints (see chanIndex). BenchmarkFrame and BenchmarkStep compare a
+// frame of a small timeline with one of a timeline a thousand times larger.
+//
+// Drawing puts constant strings or slices of existing strings on the
+// screen, and leaves clearing it to the application: tview's own boxes and
+// pages fill their area with a new string per cell, so the views draw their
+// borders themselves.
 //
 // # Concurrency
 //

@@ -112,42 +112,29 @@ type channelState struct {
 }
 
 // channelAt computes channel ci's state once timeline step k has happened.
+// It looks only at the operations that show then (see chanIndex), not at
+// all that came before.
 func channelAt(ix *index, ci int, k int32) channelState {
 	tl := ix.tl
-	c := tl.Channels[ci]
-	t := tl.Steps[k].Time
-	st := channelState{name: c.Name, cap: c.Cap}
+	c, ch := tl.Channels[ci], &ix.chans[ci]
+	st := channelState{name: c.Name, cap: c.Cap, closed: ch.closed <= k}
 	if st.name == "" {
 		st.name = fmt.Sprintf("#%d", c.ID)
 	}
-	for i, op := range c.Ops {
-		if op.Start > t {
-			break // operations are in the order they began
+	ch.showing(c, tl.Steps[k].Time, k, func(i int) {
+		op := c.Ops[i]
+		done := ch.opEnd[i] <= k
+		switch {
+		case op.Kind == tracer.Send && !done:
+			st.senders = append(st.senders, fmt.Sprintf("%s (%s)", tl.Name(op.G), op.Value))
+		case op.Kind == tracer.Send && c.Cap == 0:
+			st.handing = append(st.handing, op.Value)
+		case op.Kind == tracer.Send:
+			st.buffer = append(st.buffer, op.Value)
+		case op.Kind == tracer.Recv:
+			st.recvers = append(st.recvers, tl.Name(op.G))
 		}
-		done := ix.opEnd[ci][i] <= k
-		switch op.Kind {
-		case tracer.Close:
-			st.closed = st.closed || done
-		case tracer.Send:
-			if !done {
-				st.senders = append(st.senders, fmt.Sprintf("%s (%s)", tl.Name(op.G), op.Value))
-				continue
-			}
-			r := ix.recvOf[ci][i]
-			if r >= 0 && ix.opEnd[ci][r] <= k {
-				continue // received already
-			}
-			if c.Cap == 0 {
-				st.handing = append(st.handing, op.Value)
-			} else {
-				st.buffer = append(st.buffer, op.Value)
-			}
-		case tracer.Recv:
-			if !done {
-				st.recvers = append(st.recvers, tl.Name(op.G))
-			}
-		}
-	}
+	})
 	return st
 }
 

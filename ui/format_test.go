@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -109,6 +111,7 @@ const (
 	chJobs     = 0 // capacity 2
 	chDone     = 1 // unbuffered, closed while g2 waits on it
 	chNaturals = 2 // unbuffered, one value handed over
+	chStuck    = 3 // buffered, a send and a receive that never complete
 )
 
 // smallTimeline is a timeline built by hand: g1 sends on a buffered jobs
@@ -147,6 +150,11 @@ func smallTimeline() *tracer.Timeline {
 				op(tracer.Send, 1, 82, 90, "7", -1), // 0
 				op(tracer.Recv, 2, 83, 91, "7", 0),  // 1
 			}},
+			{ID: 4, Name: "stuck", Cap: 1, Ops: []tracer.Op{
+				op(tracer.Send, 1, 92, 93, "x", -1),            // 0: never received
+				op(tracer.Send, 1, 94, tracer.NoTime, "y", -1), // 1: the buffer is full
+				op(tracer.Recv, 2, 96, tracer.NoTime, "", -1),  // 2: never completes
+			}},
 		},
 		Steps: []tracer.Step{
 			step(11, tracer.StepSend, 1, chJobs, 0),     // 0
@@ -162,6 +170,9 @@ func smallTimeline() *tracer.Timeline {
 			step(85, tracer.StepWake, 1, -1, -1),        // 10
 			step(90, tracer.StepSend, 1, chNaturals, 0), // 11
 			step(91, tracer.StepRecv, 2, chNaturals, 1), // 12
+			step(93, tracer.StepSend, 1, chStuck, 0),    // 13
+			step(97, tracer.StepWake, 1, -1, -1),        // 14
+			step(99, tracer.StepWake, 2, -1, -1),        // 15
 		},
 	}
 }
@@ -189,6 +200,8 @@ func TestChannelAt(t *testing.T) {
 		{"sender and receiver wait", chNaturals, 10, channelState{senders: []string{"g1 (7)"}, recvers: []string{"g2"}}},
 		{"handing over", chNaturals, 11, channelState{handing: []string{"7"}, recvers: []string{"g2"}}},
 		{"handed over", chNaturals, 12, channelState{}},
+		{"a value nobody takes", chStuck, 13, channelState{buffer: []string{"x"}}},
+		{"full for good", chStuck, 15, channelState{buffer: []string{"x"}, senders: []string{"g1 (y)"}, recvers: []string{"g2"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := channelAt(ix, tc.ch, tc.step)
@@ -257,5 +270,128 @@ func TestHelpFits(t *testing.T) {
 	}
 	if n := widest(keys) + 4 + widest(lanes) + 4; n > MinWidth {
 		t.Errorf("got a help box %d columns wide, want at most %d", n, MinWidth)
+	}
+}
+
+// channelAtByScan is channelAt as it was before chanIndex: a scan of every
+// operation begun by the step. TestChannelAtAgreesWithScan holds the fast
+// one to it.
+func channelAtByScan(ix *index, ci int, k int32) channelState {
+	tl := ix.tl
+	c, ch := tl.Channels[ci], &ix.chans[ci]
+	t := tl.Steps[k].Time
+	var st channelState
+	for i, op := range c.Ops {
+		if op.Start > t {
+			break
+		}
+		done := ch.opEnd[i] <= k
+		switch op.Kind {
+		case tracer.Close:
+			st.closed = st.closed || done
+		case tracer.Send:
+			if !done {
+				st.senders = append(st.senders, tl.Name(op.G)+" ("+op.Value+")")
+				continue
+			}
+			if r := ch.recvOf[i]; r >= 0 && ch.opEnd[r] <= k {
+				continue
+			}
+			if c.Cap == 0 {
+				st.handing = append(st.handing, op.Value)
+			} else {
+				st.buffer = append(st.buffer, op.Value)
+			}
+		case tracer.Recv:
+			if !done {
+				st.recvers = append(st.recvers, tl.Name(op.G))
+			}
+		}
+	}
+	return st
+}
+
+func TestChannelAtAgreesWithScan(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		tl   *tracer.Timeline
+	}{
+		{"by hand", smallTimeline()},
+		{"pipeline", pipeline(t, "-n", "300")},
+		{"buffered pipeline", pipeline(t, "-n", "300", "-buffer", "3")},
+		{"synthetic", synthetic(4, 100, 3, 500)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ix := newIndex(tc.tl, true)
+			for ci, c := range tc.tl.Channels {
+				// With checkpoints as far apart as the index puts them,
+				// and as close as can be.
+				for _, every := range []int{ix.chans[ci].every, 1, 2, 3} {
+					ix.chans[ci].checkpoint(tc.tl, c, every)
+					for k := range tc.tl.Steps {
+						got, want := channelAt(ix, ci, int32(k)), channelAtByScan(ix, ci, int32(k))
+						if !sameState(got, want) {
+							t.Fatalf("channel %d at step %d, checkpoints every %d: got %s, want %s",
+								ci, k, every, stateText(got), stateText(want))
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestChannelAtPipeline checks what the pipeline's channels can hold: an
+// unbuffered channel hands over at most a value at a time, as there is one
+// sender; a buffered one holds at most its capacity and the one value whose
+// receive is not yet logged; and at the end both are closed and empty.
+func TestChannelAtPipeline(t *testing.T) {
+	for _, buffer := range []int{0, 3} {
+		t.Run(fmt.Sprintf("buffer=%d", buffer), func(t *testing.T) {
+			tl := pipeline(t, "-n", "300", "-buffer", strconv.Itoa(buffer))
+			ix := newIndex(tl, false)
+			for ci := range tl.Channels {
+				for k := range tl.Steps {
+					st := channelAt(ix, ci, int32(k))
+					if len(st.handing) > 1 || len(st.buffer) > buffer+1 {
+						t.Fatalf("%s at step %d: got %s, want at most one value handed over and %d buffered",
+							st.name, k, stateText(st), buffer+1)
+					}
+				}
+				last := channelAt(ix, ci, int32(len(tl.Steps)-1))
+				if want := (channelState{closed: true}); !sameState(last, want) {
+					t.Errorf("%s at the end: got %s, want %s", last.name, stateText(last), stateText(want))
+				}
+			}
+		})
+	}
+}
+
+func TestNextMark(t *testing.T) {
+	var ms []mark
+	for _, at := range []tracer.Time{10, 20, 20, 30, 40, 50, 60, 70, 80, 90, 100} {
+		ms = append(ms, mark{t: at, kind: tracer.Send})
+	}
+	for _, tc := range []struct {
+		name string
+		i    int
+		from tracer.Time
+		want int
+	}{
+		{"before all", 0, 5, 0},
+		{"at the first", 0, 10, 0},
+		{"the first of equals", 0, 20, 1},
+		{"between", 0, 35, 4},
+		{"far on", 0, 95, 10},
+		{"after all", 0, 101, 11},
+		{"from further on", 4, 45, 5},
+		{"from past it", 6, 15, 6},
+		{"from the end", 11, 200, 11},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := nextMark(ms, tc.i, tc.from); got != tc.want {
+				t.Errorf("got nextMark(ms, %d, %d) = %d, want %d", tc.i, tc.from, got, tc.want)
+			}
+		})
 	}
 }

@@ -42,8 +42,10 @@ func (v *helpView) Draw(screen tcell.Screen) {
 	// The box, centred and cut to the screen.
 	const gap = 4
 	bw, bh := min(kw+gap+lw+4, w), min(max(len(keys), len(lanes))+2, h)
-	v.frame.SetRect(x+(w-bw)/2, y+(h-bh)/2, bw, bh)
-	v.frame.Draw(screen)
+	bx, by := x+(w-bw)/2, y+(h-bh)/2
+	v.frame.SetRect(bx, by, bw, bh)
+	clearRect(screen, bx, by, bw, bh)
+	v.r.drawBorder(screen, v.frame, true)
 
 	// The columns inside it.
 	ix, iy, iw, ih := v.frame.GetInnerRect()

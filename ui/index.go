@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"math"
 	"slices"
 
@@ -18,16 +19,32 @@ type index struct {
 	showSystem bool
 
 	rows  []*tracer.Goroutine // the lanes, in order of creation
+	row   map[tracer.GID]int  // the lane of a goroutine, if it has one
 	steps []int32             // the steps shown, indexes into tl.Steps
 
-	// opEnd[c][o] is the index in tl.Steps of the step completing
-	// operation o of channel c, or never.
-	opEnd [][]int32
-	// recvOf[c][o] is, for a send o of channel c, the receive that got
-	// its value, or -1.
-	recvOf [][]int32
+	chans []chanIndex // by index in tl.Channels
 	// marks[g] are the completed operations of goroutine g, in time order.
 	marks map[tracer.GID][]mark
+}
+
+// chanIndex is what channelAt needs to find the operations that show in a
+// channel's picture at a step without scanning all that came before.
+//
+// An operation shows from when it begins until gone: a send while it waits
+// and then while its value is in the channel, a receive while it waits. The
+// operations showing at step k are among those begun by then, and of those,
+// the ones before checkpoint c (the first c*every operations) that still
+// show at step k also showed at the first step by which all of them had
+// begun, so they are in open[c]. A query reads open[c] and scans fewer than
+// every operations after it. open[c] holds only what was pending at one
+// moment, at most about one operation per goroutine.
+type chanIndex struct {
+	opEnd  []int32   // the step completing each operation, or never
+	recvOf []int32   // for a send, the receive that got its value, or -1
+	gone   []int32   // the step from which each operation no longer shows
+	closed int32     // the step closing the channel, or never
+	every  int       // operations between checkpoints
+	open   [][]int32 // open[c]: operations before c*every that show at its first step
 }
 
 // mark is a completed channel operation drawn on its goroutine's lane.
@@ -37,7 +54,8 @@ type mark struct {
 }
 
 func newIndex(tl *tracer.Timeline, showSystem bool) *index {
-	ix := &index{tl: tl, showSystem: showSystem, marks: map[tracer.GID][]mark{}}
+	ix := &index{tl: tl, showSystem: showSystem, marks: map[tracer.GID][]mark{},
+		row: map[tracer.GID]int{}}
 	for _, g := range tl.Goroutines {
 		if showSystem || !g.System {
 			ix.rows = append(ix.rows, g)
@@ -50,22 +68,31 @@ func newIndex(tl *tracer.Timeline, showSystem bool) *index {
 		return int(a.ID - b.ID)
 	})
 
-	ix.opEnd = make([][]int32, len(tl.Channels))
-	ix.recvOf = make([][]int32, len(tl.Channels))
+	for i, g := range ix.rows {
+		ix.row[g.ID] = i
+	}
+
+	// The steps shown, the marks on the lanes, and when each channel
+	// operation completed.
+	ix.chans = make([]chanIndex, len(tl.Channels))
 	for ci, c := range tl.Channels {
-		ix.opEnd[ci] = make([]int32, len(c.Ops))
-		ix.recvOf[ci] = make([]int32, len(c.Ops))
+		ch := &ix.chans[ci]
+		ch.opEnd, ch.recvOf = make([]int32, len(c.Ops)), make([]int32, len(c.Ops))
+		for i := range c.Ops {
+			ch.opEnd[i], ch.recvOf[i] = never, -1
+		}
+
+		// Not in the loop above: on an unbuffered channel a receive
+		// often begins before the send it gets.
 		for i, op := range c.Ops {
-			ix.opEnd[ci][i] = never
-			ix.recvOf[ci][i] = -1
 			if op.Kind == tracer.Recv && op.Send >= 0 {
-				ix.recvOf[ci][op.Send] = int32(i)
+				ch.recvOf[op.Send] = int32(i)
 			}
 		}
 	}
 	for i, s := range tl.Steps {
 		if s.Chan >= 0 && s.Op >= 0 {
-			ix.opEnd[s.Chan][s.Op] = int32(i)
+			ix.chans[s.Chan].opEnd[s.Op] = int32(i)
 			op := tl.Channels[s.Chan].Ops[s.Op]
 			ix.marks[s.G] = append(ix.marks[s.G], mark{s.Time, op.Kind})
 		}
@@ -73,7 +100,77 @@ func newIndex(tl *tracer.Timeline, showSystem bool) *index {
 			ix.steps = append(ix.steps, int32(i))
 		}
 	}
+	for ci, c := range tl.Channels {
+		// Checkpoints a square root of the operations apart, at least
+		// 64: a query scans at most that many, and the checkpoints cost
+		// as much.
+		ix.chans[ci].checkpoint(tl, c, max(64, int(math.Sqrt(float64(len(c.Ops))))))
+	}
 	return ix
+}
+
+// checkpoint fills in gone, closed and the checkpoints of channel c, every
+// so many operations, once opEnd and recvOf are known.
+func (ch *chanIndex) checkpoint(tl *tracer.Timeline, c *tracer.Channel, every int) {
+	n := len(c.Ops)
+	ch.gone = make([]int32, n)
+	ch.closed = never
+	for i, op := range c.Ops {
+		ch.gone[i] = ch.opEnd[i]
+		switch {
+		case op.Kind == tracer.Send && ch.recvOf[i] >= 0:
+			ch.gone[i] = max(ch.opEnd[i], ch.opEnd[ch.recvOf[i]])
+		case op.Kind == tracer.Send && ch.opEnd[i] != never:
+			ch.gone[i] = never // in the channel for good: nobody got it
+		case op.Kind == tracer.Close:
+			ch.closed = min(ch.closed, ch.opEnd[i])
+		}
+	}
+
+	ch.every = every
+	ch.open = make([][]int32, n/ch.every+1)
+	var open []int32
+	for cp := 1; cp < len(ch.open); cp++ {
+		// The first step by which operations [0, cp*every) have all begun.
+		last := c.Ops[cp*ch.every-1].Start
+		k, _ := slices.BinarySearchFunc(tl.Steps, last, func(s tracer.Step, t tracer.Time) int {
+			return cmp.Compare(s.Time, t)
+		})
+		var next []int32
+		for _, i := range open {
+			if ch.gone[i] > int32(k) {
+				next = append(next, i)
+			}
+		}
+		for i := (cp - 1) * ch.every; i < cp*ch.every; i++ {
+			if ch.gone[i] > int32(k) {
+				next = append(next, int32(i))
+			}
+		}
+		ch.open[cp], open = next, next
+	}
+}
+
+// showing calls visit, in the order they began, for the operations of
+// channel c that show at step k: begun by then, and not yet gone.
+func (ch *chanIndex) showing(c *tracer.Channel, t tracer.Time, k int32, visit func(i int)) {
+	begun, _ := slices.BinarySearchFunc(c.Ops, t, func(op tracer.Op, t tracer.Time) int {
+		if op.Start <= t {
+			return -1
+		}
+		return 1
+	})
+	cp := begun / ch.every
+	for _, i := range ch.open[cp] {
+		if ch.gone[i] > k {
+			visit(int(i))
+		}
+	}
+	for i := cp * ch.every; i < begun; i++ {
+		if ch.gone[i] > k {
+			visit(i)
+		}
+	}
 }
 
 func isSystem(tl *tracer.Timeline, id tracer.GID) bool {
@@ -114,15 +211,25 @@ func spanAt(g *tracer.Goroutine, t tracer.Time) (tracer.Span, bool) {
 	return tracer.Span{}, false
 }
 
-// markIn returns the kind of the first operation g completed in [from, to),
-// or 0.
-func (ix *index) markIn(g tracer.GID, from, to tracer.Time) tracer.OpKind {
-	ms := ix.marks[g]
-	i, _ := slices.BinarySearchFunc(ms, from, func(m mark, t tracer.Time) int {
-		return int(m.t - t)
-	})
-	if i < len(ms) && ms[i].t < to {
-		return ms[i].kind
+// nextMark returns the index of the first of the marks ms (a lane's, in
+// time order) at or after from, searching from index i on: it gallops, so
+// that a lane drawn column by column costs little more than the marks it
+// passes, however many marks the lane has. It returns len(ms) if there is
+// none.
+func nextMark(ms []mark, i int, from tracer.Time) int {
+	if i >= len(ms) || ms[i].t >= from {
+		return i
 	}
-	return 0
+	// ms[lo].t < from; find hi with ms[hi].t >= from by doubling steps.
+	lo, step := i, 1
+	hi := lo + step
+	for hi < len(ms) && ms[hi].t < from {
+		lo, step = hi, step*2
+		hi = lo + step
+	}
+	hi = min(hi, len(ms))
+	j, _ := slices.BinarySearchFunc(ms[lo+1:hi], from, func(m mark, t tracer.Time) int {
+		return cmp.Compare(m.t, t)
+	})
+	return lo + 1 + j
 }

@@ -33,9 +33,9 @@ func (r *replay) key(ev *tcell.EventKey) *tcell.EventKey {
 		r.quit() // from any page
 		return nil
 	}
-	if name, _ := r.pages.GetFrontPage(); name == "help" {
+	if r.overlay == r.help {
 		if ev.Key() == tcell.KeyEscape || ev.Rune() == '?' || ev.Rune() == 'q' {
-			r.pages.HidePage("help")
+			r.overlay = nil
 		}
 		return nil
 	}
@@ -98,7 +98,7 @@ func (r *replay) runeKey(c rune) {
 	case 'S':
 		r.setSystem(!r.ix.showSystem)
 	case '?':
-		r.pages.ShowPage("help")
+		r.overlay = r.help
 	case 'q':
 		r.quit()
 	}
@@ -183,8 +183,9 @@ func (r *replay) stepLines(width, height int) []line {
 	return out
 }
 
-// channelLines shows every channel as it is after the current step.
-func (r *replay) channelLines(width, _ int) []line {
+// channelLines shows the channels as they are after the current step, as
+// many as fit.
+func (r *replay) channelLines(width, height int) []line {
 	if len(r.tl.Channels) == 0 {
 		return []line{{"no annotated channels in this trace", styleDim}}
 	}
@@ -193,7 +194,7 @@ func (r *replay) channelLines(width, _ int) []line {
 	if len(r.ix.steps) > 0 {
 		k = r.ix.steps[r.cur]
 	}
-	for ci := range r.tl.Channels {
+	for ci := 0; ci < len(r.tl.Channels) && len(out) < height; ci++ {
 		for i, text := range channelAt(r.ix, ci, k).lines(width) {
 			st := styleText
 			if i == 0 {

@@ -39,9 +39,13 @@ type replay struct {
 	ix    *index
 	title string
 	app   *tview.Application
-	pages *tview.Pages
+	root  *rootView
 	main  *tview.Flex
 	lanes *lanesView
+	help  *helpView
+
+	// overlay is drawn over the replay and takes the keys, or is nil.
+	overlay tview.Primitive
 
 	cur     int         // the current step: a position in ix.steps
 	sel     int         // the selected lane
@@ -57,6 +61,18 @@ type replay struct {
 // restores the terminal before it returns, also after a panic, which it
 // returns as an error.
 func Replay(tl *tracer.Timeline, o Options) (err error) {
+	r := newReplay(tl, o)
+	defer func() {
+		r.pause()
+		if p := recover(); p != nil {
+			err = fmt.Errorf("ui: internal error: %v", p)
+		}
+	}()
+	return r.app.Run()
+}
+
+// newReplay builds the application and its screen for tl, not yet run.
+func newReplay(tl *tracer.Timeline, o Options) *replay {
 	r := &replay{
 		tl: tl, ix: newIndex(tl, false), title: o.Title,
 		speed: 2, noColor: os.Getenv("NO_COLOR") != "",
@@ -68,18 +84,10 @@ func Replay(tl *tracer.Timeline, o Options) (err error) {
 	if o.AfterDraw != nil {
 		r.app.SetAfterDrawFunc(o.AfterDraw)
 	}
-	r.pages = tview.NewPages().
-		AddPage("main", &sizeGuard{Box: tview.NewBox(), inner: r.layout(), r: r}, true, true).
-		AddPage("help", r.newHelpView(), true, false)
-	r.app.SetRoot(r.pages, true).SetInputCapture(r.key)
-
-	defer func() {
-		r.pause()
-		if p := recover(); p != nil {
-			err = fmt.Errorf("ui: internal error: %v", p)
-		}
-	}()
-	return r.app.Run()
+	r.help = r.newHelpView()
+	r.root = &rootView{Box: tview.NewBox(), main: r.layout(), r: r}
+	r.app.SetRoot(r.root, true).SetInputCapture(r.key)
+	return r
 }
 
 // layout builds the screen: a header, the lanes over the channels and
@@ -149,10 +157,8 @@ func (r *replay) firstRow(rows int) int {
 
 // rowOf returns the lane of goroutine id, or -1.
 func (r *replay) rowOf(id tracer.GID) int {
-	for i, g := range r.ix.rows {
-		if g.ID == id {
-			return i
-		}
+	if i, ok := r.ix.row[id]; ok {
+		return i
 	}
 	return -1
 }
@@ -208,26 +214,31 @@ func (r *replay) setSystem(show bool) {
 	r.sizeLanes()
 }
 
-// sizeGuard draws its inner primitive only when the screen is large
-// enough, and otherwise says so plainly.
-type sizeGuard struct {
+// rootView is the whole screen: the replay and any overlay over it, or,
+// when the screen is too small, a message saying so. Unlike tview.Pages it
+// does not clear the screen itself, cell by cell: the application has
+// cleared it.
+type rootView struct {
 	*tview.Box
-	inner tview.Primitive
-	r     *replay
+	main tview.Primitive
+	r    *replay
 }
 
-func (s *sizeGuard) Draw(screen tcell.Screen) {
+func (v *rootView) Draw(screen tcell.Screen) {
 	w, h := screen.Size()
 	if w < MinWidth || h < MinHeight {
-		screen.Clear()
 		msg := fmt.Sprintf("terminal too small: %dx%d, need %dx%d", w, h, MinWidth, MinHeight)
-		putString(screen, 0, 0, fit(msg, w), s.r.paint(styleText))
+		putString(screen, 0, 0, fit(msg, w), v.r.paint(styleText))
 		if h > 1 {
-			putString(screen, 0, 1, fit("enlarge it, or press q to quit", w), s.r.paint(styleDim))
+			putString(screen, 0, 1, fit("enlarge it, or press q to quit", w), v.r.paint(styleDim))
 		}
 		return
 	}
-	x, y, iw, ih := s.GetRect()
-	s.inner.SetRect(x, y, iw, ih)
-	s.inner.Draw(screen)
+	x, y, iw, ih := v.GetRect()
+	v.main.SetRect(x, y, iw, ih)
+	v.main.Draw(screen)
+	if v.r.overlay != nil {
+		v.r.overlay.SetRect(x, y, iw, ih)
+		v.r.overlay.Draw(screen)
+	}
 }

@@ -1,0 +1,155 @@
+package ui
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/gdamore/tcell/v2"
+
+	"github.com/gocspviz/gocspviz/tracer"
+)
+
+// benchTimelines are the timelines the frame benchmarks draw, made when
+// first drawn: the pipeline, short and long, and synthetic timelines with
+// 2000 goroutines, a few spans each or millions in all. A frame should cost
+// about the same for the short and the long of each pair: it draws only
+// what is shown.
+var benchTimelines = []struct {
+	name string
+	tl   func(testing.TB) *tracer.Timeline
+}{
+	{"pipeline-10", func(tb testing.TB) *tracer.Timeline { return pipeline(tb, "-n", "10") }},
+	{"pipeline-20000", func(tb testing.TB) *tracer.Timeline { return pipeline(tb, "-n", "20000") }},
+	{"synthetic-2000g-20kspans-2kops", func(testing.TB) *tracer.Timeline { return smallSynthetic() }},
+	{"synthetic-2000g-2Mspans-1Mops", func(testing.TB) *tracer.Timeline { return bigSynthetic() }},
+}
+
+// The synthetic timelines, built once.
+var (
+	smallSynthetic = sync.OnceValue(func() *tracer.Timeline { return synthetic(2000, 10, 20, 100) })
+	bigSynthetic   = sync.OnceValue(func() *tracer.Timeline { return synthetic(2000, 1000, 20, 50000) })
+)
+
+// benchReplay returns a replay of tl laid out on a 200x60 simulation
+// screen, with the cursor half way through the steps and the last lane
+// selected, as far from the top as a person can go.
+func benchReplay(b *testing.B, tl *tracer.Timeline) (*replay, tcell.Screen) {
+	b.Helper()
+	sim := tcell.NewSimulationScreen("UTF-8")
+	if err := sim.Init(); err != nil {
+		b.Fatal(err)
+	}
+	sim.SetSize(200, 60)
+	r := newReplay(tl, Options{Title: "bench"})
+	r.root.SetRect(0, 0, 200, 60)
+	r.cur = len(r.ix.steps) / 2
+	r.sel = len(r.ix.rows) - 1
+	return r, sim
+}
+
+// BenchmarkFrame draws one whole frame.
+func BenchmarkFrame(b *testing.B) {
+	for _, tc := range benchTimelines {
+		b.Run(tc.name, func(b *testing.B) {
+			r, sim := benchReplay(b, tc.tl(b))
+			b.ReportAllocs()
+			for b.Loop() {
+				sim.Clear()
+				r.root.Draw(sim)
+			}
+		})
+	}
+}
+
+// BenchmarkStep takes one step forward and draws the frame, as the Right
+// key does.
+func BenchmarkStep(b *testing.B) {
+	for _, tc := range benchTimelines {
+		b.Run(tc.name, func(b *testing.B) {
+			r, sim := benchReplay(b, tc.tl(b))
+			right := tcell.NewEventKey(tcell.KeyRight, 0, tcell.ModNone)
+			left := tcell.NewEventKey(tcell.KeyLeft, 0, tcell.ModNone)
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				// Alternate directions so that the cursor stays mid-way.
+				ev := right
+				if i%2 == 1 {
+					ev = left
+				}
+				i++
+				r.key(ev)
+				sim.Clear()
+				r.root.Draw(sim)
+			}
+		})
+	}
+}
+
+// synthetic builds a timeline by hand: goroutines with spans each, cycling
+// through running, runnable and waiting, and channels with ops each,
+// alternately a send by one goroutine and its receive by another, each
+// completed at a step of its own.
+func synthetic(goroutines, spans, channels, ops int) *tracer.Timeline {
+	const tick = 64 // ns, as trace timestamps are
+	end := tracer.Time(spans * tick)
+	tl := &tracer.Timeline{Begin: 0, End: end, Duration: end}
+
+	// The goroutines' lanes.
+	states := []tracer.State{tracer.Running, tracer.Runnable, tracer.Waiting}
+	for i := range goroutines {
+		g := &tracer.Goroutine{
+			ID: tracer.GID(i + 1), Name: fmt.Sprintf("main.worker%d", i),
+			Parent: tracer.NoG, Created: 0, Ended: tracer.NoTime,
+			Spans: make([]tracer.Span, spans),
+		}
+		for j := range spans {
+			st := states[(i+j)%len(states)]
+			sp := tracer.Span{Start: tracer.Time(j * tick), End: tracer.Time((j + 1) * tick), State: st, Block: -1}
+			if st == tracer.Waiting {
+				sp.Block = int32(len(g.Blocks))
+				g.Blocks = append(g.Blocks, tracer.Block{
+					Reason: "chan receive", Start: sp.Start, End: sp.End, WokenBy: tracer.NoG,
+					Stack: -1, Chan: -1, Op: -1, Select: -1,
+				})
+			}
+			g.Spans[j] = sp
+		}
+		tl.Goroutines = append(tl.Goroutines, g)
+	}
+
+	// The channels, their operations spread evenly over the run.
+	every := max(end/tracer.Time(ops), 1)
+	for c := range channels {
+		ch := &tracer.Channel{ID: uint64(c + 1), Name: fmt.Sprintf("ch%d", c), Made: 0,
+			Ops: make([]tracer.Op, ops)}
+		sender, receiver := tracer.GID(2*c%goroutines+1), tracer.GID((2*c+1)%goroutines+1)
+		for o := range ops {
+			op := tracer.Op{Kind: tracer.Send, G: sender, Start: tracer.Time(o) * every,
+				Value: fmt.Sprint(o / 2), Send: -1, Select: -1, Stack: -1}
+			op.End = op.Start + every/2
+			if o%2 == 1 {
+				op.Kind, op.G, op.Send, op.OK = tracer.Recv, receiver, int32(o-1), true
+			}
+			ch.Ops[o] = op
+		}
+		tl.Channels = append(tl.Channels, ch)
+	}
+
+	// A step per completed operation, in time order: channel by channel
+	// within a moment.
+	tl.Steps = make([]tracer.Step, 0, channels*ops)
+	for o := range ops {
+		for c, ch := range tl.Channels {
+			op := ch.Ops[o]
+			kind := tracer.StepSend
+			if op.Kind == tracer.Recv {
+				kind = tracer.StepRecv
+			}
+			tl.Steps = append(tl.Steps, tracer.Step{Time: op.End, Kind: kind, G: op.G, Other: tracer.NoG,
+				Chan: int32(c), Op: int32(o), Block: -1, Select: -1, Log: -1})
+		}
+	}
+	return tl
+}
