@@ -146,6 +146,8 @@ func replayCmd(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("replay")
 	var out output
 	out.flags(fs, true)
+	partial := fs.Bool("partial", false, "replay what precedes the damage in a broken trace")
+	timeout := fs.Duration("timeout", 0, "give up fetching a URL after this long")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -153,38 +155,34 @@ func replayCmd(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return usageError("replay needs one trace: a file, or - for standard input")
+		return usageError("replay needs one trace: a file, - for standard input, or an http(s) URL")
 	}
-	if !out.text && !out.json && !out.summary && !isTerminal() {
-		return errNoTerminal
+	if *timeout < 0 {
+		return usageError("-timeout must not be negative")
 	}
 	src := fs.Arg(0)
-	var tl *tracer.Timeline
-	var err error
-	if src == "-" {
-		tl, err = tracer.Read(os.Stdin, nil)
-	} else {
-		tl, err = readFile(src)
+	if !out.text && !out.json && !out.summary && !canShowUI(src == "-") {
+		return errNoTerminal
 	}
+
+	l, err := loadTrace(src, loadOptions{partial: *partial, timeout: *timeout}, stderr)
 	if err != nil {
 		return err
 	}
-	return out.show(tl, filepath.Base(src), stdout)
+	if l.broken != nil {
+		fmt.Fprintf(stderr, "gocspviz: %s: %v; replaying the %d events before it\n", l.name, l.broken, l.broken.Events)
+	}
+	if out.summary {
+		return writeSummaryOf(stdout, l)
+	}
+	return out.show(l.tl, l.title, stdout)
 }
 
 // readFile reads the trace in the named file.
 func readFile(path string) (*tracer.Timeline, error) {
-	f, err := os.Open(path)
+	l, err := loadTrace(path, loadOptions{}, io.Discard)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	if fi, err := f.Stat(); err == nil && fi.IsDir() {
-		return nil, fmt.Errorf("%s is a directory, not a trace", path)
-	}
-	tl, err := tracer.Read(f, nil)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return tl, nil
+	return l.tl, nil
 }

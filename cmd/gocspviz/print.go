@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strings"
 	"text/tabwriter"
 
 	"golang.org/x/term"
@@ -21,6 +22,22 @@ var errNoTerminal = errors.New("the replay needs a terminal; use --text or --jso
 // isTerminal reports whether standard input and output are a terminal.
 func isTerminal() bool {
 	return term.IsTerminal(int(os.Stdin.Fd())) && term.IsTerminal(int(os.Stdout.Fd()))
+}
+
+// canShowUI reports whether the replay UI can run: standard output is a
+// terminal, and so is standard input, unless the trace comes on it. The
+// UI reads its keys from the controlling terminal, /dev/tty, which must
+// then open.
+func canShowUI(traceOnStdin bool) bool {
+	if !traceOnStdin {
+		return isTerminal()
+	}
+	tty, err := os.Open("/dev/tty")
+	if err != nil {
+		return false
+	}
+	tty.Close()
+	return term.IsTerminal(int(os.Stdout.Fd()))
 }
 
 // replayUI opens the terminal replay of tl.
@@ -49,10 +66,17 @@ func writeText(w io.Writer, tl *tracer.Timeline) error {
 	return bw.Flush()
 }
 
-// writeSummary prints one screen of facts about the trace.
+// writeSummary prints one screen of facts about the timeline.
 func writeSummary(w io.Writer, tl *tracer.Timeline) error {
-	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
-	var user, system, blocks int
+	return writeSummaryOf(w, &loaded{tl: tl})
+}
+
+// writeSummaryOf prints one screen of facts about a trace: its format,
+// length and goroutines, where the program's goroutines waited and why,
+// and the findings.
+func writeSummaryOf(w io.Writer, l *loaded) error {
+	tl := l.tl
+	var user, system, blocks, ops int
 	reasons := map[string]int{}
 	sites := map[string]int{}
 	for _, g := range tl.Goroutines {
@@ -69,24 +93,57 @@ func writeSummary(w io.Writer, tl *tracer.Timeline) error {
 			}
 		}
 	}
+	for _, c := range tl.Channels {
+		ops += len(c.Ops)
+	}
+
+	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
+	if l.version != "" {
+		fmt.Fprintf(tw, "format\t%s, written by %s\n", l.version, writers(l.version))
+	}
+	if l.broken != nil {
+		what := "damaged"
+		if l.broken.Truncated {
+			what = "cut short"
+		}
+		fmt.Fprintf(tw, "partial\tthe trace is %s; what follows is of the %d events before that\n", what, l.broken.Events)
+	}
 	fmt.Fprintf(tw, "duration\t%s\n", tracer.FormatTime(tl.Duration))
 	fmt.Fprintf(tw, "events\t%d\n", tl.Events)
 	fmt.Fprintf(tw, "goroutines\t%d of the program, %d of the runtime\n", user, system)
-	fmt.Fprintf(tw, "channels\t%d annotated\n", len(tl.Channels))
+	fmt.Fprintf(tw, "channels\t%d annotated, with %d operations\n", len(tl.Channels), ops)
 	fmt.Fprintf(tw, "steps\t%d\n", len(tl.Steps))
-	fmt.Fprintf(tw, "waits\t%d by the program's goroutines\n", blocks)
+	fmt.Fprintf(tw, "blocks\t%d by the program's goroutines\n", blocks)
 	for _, kv := range top(reasons, 8) {
-		fmt.Fprintf(tw, "\t%6d  %s\n", kv.n, kv.key)
+		fmt.Fprintf(tw, "\t%6d  %s\n", kv.n, cmp.Or(kv.key, "(no reason given)"))
 	}
-	fmt.Fprintf(tw, "most waited-at sites\t\n")
-	for _, kv := range top(sites, 8) {
-		fmt.Fprintf(tw, "\t%6d  %s\n", kv.n, kv.key)
+	for i, kv := range top(sites, 8) {
+		heading := ""
+		if i == 0 {
+			heading = "most-blocked sites"
+		}
+		fmt.Fprintf(tw, "%s\t%6d  %s\n", heading, kv.n, kv.key)
 	}
 	fmt.Fprintf(tw, "findings\t%d\n", len(tl.Findings))
 	for _, f := range tl.Findings {
 		fmt.Fprintf(tw, "\t%s: %s\n", f.Kind, f.Detail)
 	}
 	return tw.Flush()
+}
+
+// writers names the Go releases that write a trace format: a format is
+// named after the release that introduced it, and kept until one changes
+// it.
+func writers(format string) string {
+	switch format {
+	case "go 1.11":
+		return "Go 1.11 to 1.18"
+	case "go 1.19":
+		return "Go 1.19 or 1.20"
+	case "go 1.23":
+		return "Go 1.23 or 1.24"
+	}
+	return strings.Replace(format, "go ", "Go ", 1)
 }
 
 type counted struct {

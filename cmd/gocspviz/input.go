@@ -1,0 +1,251 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/gocspviz/gocspviz/tracer"
+)
+
+// maxFetched bounds what replay downloads from a URL. The download is held
+// in memory whole before it is read, so that a server that never stops
+// sending cannot exhaust memory.
+const maxFetched = 1 << 30
+
+// fetchSlack is how long fetching a URL may take, by default, beyond the
+// seconds the URL asks the server to trace for.
+const fetchSlack = 30 * time.Second
+
+// loaded is a trace read for replay, and what is known about where it came
+// from.
+type loaded struct {
+	tl      *tracer.Timeline
+	name    string // the file's path, "standard input", or the URL
+	title   string // a short name for the UI's title
+	version string // the trace format, "go 1.26", or "" when unknown
+
+	// broken is the damage found in the trace when only the part before
+	// it is replayed; nil for a whole trace.
+	broken *tracer.BrokenError
+}
+
+// loadOptions say how to load a trace.
+type loadOptions struct {
+	partial bool          // replay what precedes the damage in a broken trace
+	timeout time.Duration // for a URL; 0 for the default
+}
+
+// loadTrace reads the trace that src names: a file, "-" for standard
+// input, or an http or https URL of a trace endpoint. A URL is downloaded
+// whole first, with its progress shown on stderr when stderr is a
+// terminal. Errors start with src, or name it.
+func loadTrace(src string, o loadOptions, stderr io.Writer) (*loaded, error) {
+	var r io.Reader
+	l := &loaded{name: src, title: filepath.Base(src)}
+	switch {
+	case src == "-":
+		r, l.name, l.title = os.Stdin, "standard input", "standard input"
+	case isURL(src):
+		data, err := fetch(src, o.timeout, terminalOrNil(stderr))
+		if err != nil {
+			return nil, err
+		}
+		r, l.title = bytes.NewReader(data), src
+	default:
+		f, err := os.Open(src)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		if fi, err := f.Stat(); err == nil && fi.IsDir() {
+			return nil, fmt.Errorf("%s is a directory, not a trace", src)
+		}
+		r = f
+	}
+
+	// The header's version is for the summary; Read checks it again.
+	br := bufio.NewReaderSize(r, 64<<10)
+	if header, _ := br.Peek(16); len(header) > 0 {
+		l.version, _ = tracer.HeaderVersion(header)
+	}
+	tl, err := tracer.Read(br, nil)
+	var be *tracer.BrokenError
+	switch {
+	case err == nil:
+		l.tl = tl
+	case errors.As(err, &be) && be.Partial != nil && o.partial:
+		l.tl, l.broken = be.Partial, be
+	case errors.As(err, &be) && be.Partial != nil:
+		return nil, fmt.Errorf("%s: %w; --partial replays the %d events before it", l.name, err, be.Events)
+	default:
+		return nil, fmt.Errorf("%s: %w", l.name, err)
+	}
+	return l, nil
+}
+
+// isURL reports whether a trace's name is an http or https URL.
+func isURL(src string) bool {
+	return strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://")
+}
+
+// terminalOrNil returns w if it is a terminal, to show progress on, or
+// nil.
+func terminalOrNil(w io.Writer) io.Writer {
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		return w
+	}
+	return nil
+}
+
+// fetch downloads the trace at rawURL, giving up after timeout, or when
+// timeout is 0 after the seconds the URL's "seconds" parameter asks the
+// server to trace for (as /debug/pprof/trace does) plus fetchSlack. If
+// progress is not nil, a line on it says how much has arrived, and is
+// cleared when fetch returns.
+func fetch(rawURL string, timeout time.Duration, progress io.Writer) ([]byte, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	seconds, _ := strconv.Atoi(u.Query().Get("seconds"))
+	if timeout == 0 {
+		timeout = time.Duration(max(seconds, 1))*time.Second + fetchSlack
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return nil, err
+	}
+
+	var got atomic.Int64 // bytes of the body so far
+	if progress != nil {
+		stop := showProgress(progress, rawURL, seconds, &got)
+		defer stop()
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			return nil, fmt.Errorf("%s: no answer after %s; -timeout sets how long to wait", rawURL, timeout)
+		}
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if err := checkResponse(resp); err != nil {
+		return nil, fmt.Errorf("%s: %w", rawURL, err)
+	}
+
+	body := &countingBody{r: io.LimitReader(resp.Body, maxFetched+1), n: &got}
+	data, err := io.ReadAll(body)
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return nil, fmt.Errorf("%s: gave up after %s with %s received; -timeout sets how long to wait",
+			rawURL, timeout, formatBytes(int64(len(data))))
+	case err != nil:
+		return nil, fmt.Errorf("%s: after %s: %w", rawURL, formatBytes(int64(len(data))), err)
+	case len(data) > maxFetched:
+		return nil, fmt.Errorf("%s: more than %s; save the trace to a file to replay it",
+			rawURL, formatBytes(maxFetched))
+	}
+	return data, nil
+}
+
+// checkResponse returns an error for a response that cannot be a trace: a
+// status other than 200, with the first line of the server's message, or
+// a web page.
+func checkResponse(resp *http.Response) error {
+	if resp.StatusCode != http.StatusOK {
+		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+		line, _, _ := strings.Cut(strings.TrimSpace(string(msg)), "\n")
+		if line == "" || strings.HasPrefix(line, "<") {
+			return fmt.Errorf("the server answered %s", resp.Status)
+		}
+		return fmt.Errorf("the server answered %s: %s", resp.Status, strings.TrimSpace(line))
+	}
+	if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); mt == "text/html" {
+		return errors.New("the server sent a web page, not a trace; the trace endpoint of net/http/pprof is /debug/pprof/trace?seconds=N")
+	}
+	return nil
+}
+
+// countingBody counts the bytes read through it into n.
+type countingBody struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c *countingBody) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+// progressEvery is how often the download's progress line is redrawn.
+const progressEvery = 200 * time.Millisecond
+
+// showProgress redraws a line on w that says how much of the download has
+// arrived, until the function it returns is called; that function clears
+// the line and returns once the goroutine drawing it has stopped.
+func showProgress(w io.Writer, rawURL string, seconds int, got *atomic.Int64) (stop func()) {
+	start := time.Now()
+	done := make(chan struct{}) // closed to stop the drawing
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		tick := time.NewTicker(progressEvery)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				fmt.Fprint(w, "\r\x1b[K")
+				return
+			case <-tick.C:
+				fmt.Fprint(w, "\r\x1b[K"+progressLine(rawURL, got.Load(), time.Since(start), seconds))
+			}
+		}
+	})
+	return func() {
+		close(done)
+		wg.Wait()
+	}
+}
+
+// progressLine says how a download is going: "gocspviz: fetching URL:
+// 1.2 MB in 3s of 5". seconds is what the URL asks the server to trace
+// for, or 0.
+func progressLine(rawURL string, got int64, elapsed time.Duration, seconds int) string {
+	s := int(elapsed / time.Second)
+	line := fmt.Sprintf("gocspviz: fetching %s: %s in %ds", rawURL, formatBytes(got), s)
+	if seconds > 0 {
+		line += " of " + strconv.Itoa(seconds)
+	}
+	return line
+}
+
+// formatBytes renders a size as "512 B", "3.4 kB", "1.2 MB" or "1.0 GB".
+func formatBytes(n int64) string {
+	switch {
+	case n < 1e3:
+		return strconv.FormatInt(n, 10) + " B"
+	case n < 1e6:
+		return strconv.FormatFloat(float64(n)/1e3, 'f', 1, 64) + " kB"
+	case n < 1e9:
+		return strconv.FormatFloat(float64(n)/1e6, 'f', 1, 64) + " MB"
+	}
+	return strconv.FormatFloat(float64(n)/1e9, 'f', 1, 64) + " GB"
+}
