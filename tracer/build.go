@@ -1,0 +1,273 @@
+package tracer
+
+import (
+	"strconv"
+	"strings"
+
+	xtrace "golang.org/x/exp/trace"
+
+	"github.com/gocspviz/gocspviz/tracer/probe"
+)
+
+// gstate is what the builder keeps about a goroutine while reading.
+type gstate struct {
+	g     *Goroutine
+	state State // current state; 0 when not (or no longer) existing
+	since Time  // start of the current span
+	block int32 // open wait, index into g.Blocks, or -1
+
+	// The probe operation or select the goroutine has begun and not yet
+	// completed, so that a wait can be tied to it.
+	opChan, op int32
+	sel        int32
+}
+
+// builder turns events into a Timeline.
+type builder struct {
+	tl     *Timeline
+	events int
+	syncs  int         // Sync events among events
+	start  xtrace.Time // time of the first event
+	last   Time
+
+	begin, end Time // the probe's begin and end, or NoTime
+
+	gs       map[GID]*gstate
+	chans    map[uint64]int32 // probe channel id -> index in tl.Channels
+	selects  map[uint64]int32 // probe select id -> index in tl.Selects
+	caseSeqs map[[2]int64]uint64
+	stacks   map[string]int32       // interned stacks by their PCs
+	handles  map[xtrace.Stack]int32 // this generation's stack handles
+}
+
+func newBuilder() *builder {
+	return &builder{
+		begin:    NoTime,
+		end:      NoTime,
+		tl:       &Timeline{byID: map[GID]*Goroutine{}},
+		gs:       map[GID]*gstate{},
+		chans:    map[uint64]int32{},
+		selects:  map[uint64]int32{},
+		caseSeqs: map[[2]int64]uint64{},
+		stacks:   map[string]int32{},
+		handles:  map[xtrace.Stack]int32{},
+	}
+}
+
+// event folds one event into the timeline under construction.
+func (b *builder) event(ev *xtrace.Event) {
+	if b.events == 0 {
+		b.start = ev.Time()
+	}
+	b.events++
+	t := Time(ev.Time() - b.start)
+	if t > b.last {
+		b.last = t
+	}
+
+	switch ev.Kind() {
+	case xtrace.EventSync:
+		b.syncs++
+
+		// Stack handles are valid within one generation only.
+		clear(b.handles)
+	case xtrace.EventStateTransition:
+		st := ev.StateTransition()
+		if st.Resource.Kind == xtrace.ResourceGoroutine {
+			b.transition(ev, &st, t)
+		}
+	case xtrace.EventLog:
+		l := ev.Log()
+		g := GID(ev.Goroutine())
+		if l.Category == probe.Category {
+			b.annotation(g, t, l.Message, b.stack(ev.Stack()))
+		} else {
+			b.userLog(g, t, l.Category, l.Message)
+		}
+	case xtrace.EventTaskBegin, xtrace.EventTaskEnd:
+		task := ev.Task()
+		verb := "begin"
+		if ev.Kind() == xtrace.EventTaskEnd {
+			verb = "end"
+		}
+		b.userLog(GID(ev.Goroutine()), t, "task", verb+" "+task.Type+" "+
+			strconv.FormatUint(uint64(task.ID), 10))
+	case xtrace.EventRegionBegin, xtrace.EventRegionEnd:
+		verb := "begin"
+		if ev.Kind() == xtrace.EventRegionEnd {
+			verb = "end"
+		}
+		b.userLog(GID(ev.Goroutine()), t, "region", verb+" "+ev.Region().Type)
+	}
+}
+
+// goroutine returns the builder's state for id, creating it when first seen.
+func (b *builder) goroutine(id GID) *gstate {
+	if s, ok := b.gs[id]; ok {
+		return s
+	}
+	g := &Goroutine{ID: id, Parent: NoG, Created: NoTime, Ended: NoTime}
+	b.tl.Goroutines = append(b.tl.Goroutines, g)
+	b.tl.byID[id] = g
+	s := &gstate{g: g, block: -1, opChan: -1, op: -1, sel: -1}
+	b.gs[id] = s
+	return s
+}
+
+// transition applies a goroutine's change of state.
+func (b *builder) transition(ev *xtrace.Event, st *xtrace.StateTransition, t Time) {
+	from, to := st.Goroutine()
+	if from == to {
+		return // a generation restating a known state
+	}
+	id := GID(st.Resource.Goroutine())
+	s := b.goroutine(id)
+	actor := GID(ev.Goroutine())
+
+	// The stack of the goroutine changing state: the transition's own, or
+	// the event's when the goroutine itself made the transition.
+	stack := st.Stack
+	if stack == xtrace.NoStack && actor == id {
+		stack = ev.Stack()
+	}
+	stk := b.stack(stack)
+	if s.g.Name == "" && stk >= 0 {
+		frames := b.tl.Stacks[stk]
+		s.g.Name = frames[len(frames)-1].Func
+	}
+
+	// Close the span that ends here.
+	if s.state != 0 {
+		b.closeSpan(s, t)
+	}
+
+	switch {
+	case from == xtrace.GoNotExist:
+		s.g.Created = t
+		s.g.Parent = actor
+		if actor == id {
+			s.g.Parent = NoG
+		}
+		b.step(Step{Time: t, Kind: StepCreate, G: id, Other: s.g.Parent})
+	case from == xtrace.GoUndetermined:
+		// Known since the start of the trace, whenever the runtime said so.
+		t = 0
+	case from == xtrace.GoWaiting && s.block >= 0:
+		blk := &s.g.Blocks[s.block]
+		blk.End = t
+		if actor != id {
+			blk.WokenBy = actor
+		}
+		s.block = -1
+		b.step(Step{Time: t, Kind: StepWake, G: id, Other: blk.WokenBy})
+	}
+
+	switch to {
+	case xtrace.GoNotExist:
+		s.g.Ended = t
+		s.state = 0
+		b.step(Step{Time: t, Kind: StepEnd, G: id})
+		return
+	case xtrace.GoWaiting:
+		b.openBlock(s, st.Reason, t, stk, from == xtrace.GoUndetermined)
+	}
+	s.state = stateOf(to)
+	s.since = t
+}
+
+// stateOf maps the reader's goroutine states onto the Timeline's.
+func stateOf(s xtrace.GoState) State {
+	switch s {
+	case xtrace.GoRunnable:
+		return Runnable
+	case xtrace.GoRunning:
+		return Running
+	case xtrace.GoWaiting:
+		return Waiting
+	case xtrace.GoSyscall:
+		return Syscall
+	}
+	return Runnable
+}
+
+// closeSpan ends the goroutine's current span at t.
+func (b *builder) closeSpan(s *gstate, t Time) {
+	sp := Span{Start: s.since, End: t, State: s.state, Block: -1}
+	if s.state == Waiting {
+		sp.Block = s.block
+	}
+	s.g.Spans = append(s.g.Spans, sp)
+}
+
+// openBlock records that the goroutine began to wait, tying the wait to
+// the probe operation or select it has under way.
+func (b *builder) openBlock(s *gstate, reason string, t Time, stk int32, sinceStart bool) {
+	blk := Block{
+		Reason: reason, Start: t, End: NoTime, WokenBy: NoG, Stack: stk,
+		SinceStart: sinceStart, Chan: s.opChan, Op: s.op, Select: s.sel,
+	}
+	if stk >= 0 {
+		blk.Site = site(b.tl.Stacks[stk])
+	}
+	s.block = int32(len(s.g.Blocks))
+	s.g.Blocks = append(s.g.Blocks, blk)
+	if !sinceStart {
+		b.step(Step{Time: t, Kind: StepBlock, G: s.g.ID, Other: NoG, Block: s.block})
+	}
+}
+
+// stack interns a stack, returning its index in tl.Stacks or -1 for none.
+func (b *builder) stack(st xtrace.Stack) int32 {
+	if st == xtrace.NoStack {
+		return -1
+	}
+	if i, ok := b.handles[st]; ok {
+		return i
+	}
+	var frames []Frame
+	var key strings.Builder
+	for f := range st.Frames() {
+		frames = append(frames, Frame{Func: f.Func, File: f.File, Line: int(f.Line)})
+		key.WriteString(strconv.FormatUint(f.PC, 16))
+		key.WriteByte(' ')
+	}
+	i := int32(-1)
+	if len(frames) > 0 {
+		var ok bool
+		if i, ok = b.stacks[key.String()]; !ok {
+			i = int32(len(b.tl.Stacks))
+			b.tl.Stacks = append(b.tl.Stacks, frames)
+			b.stacks[key.String()] = i
+		}
+	}
+	b.handles[st] = i
+	return i
+}
+
+// step appends a step, filling the indexes its kind does not use with -1.
+func (b *builder) step(s Step) {
+	if s.Kind != StepCreate && s.Kind != StepWake {
+		s.Other = NoG
+	}
+	if s.Kind != StepBlock {
+		s.Block = -1
+	}
+	switch s.Kind {
+	case StepMake, StepSend, StepRecv, StepClose, StepSelect:
+	default:
+		s.Chan, s.Op = -1, -1
+	}
+	if s.Kind != StepSelect {
+		s.Select = -1
+	}
+	if s.Kind != StepLog {
+		s.Log = -1
+	}
+	b.tl.Steps = append(b.tl.Steps, s)
+}
+
+// userLog records a log, task or region event that is not the probe's.
+func (b *builder) userLog(g GID, t Time, category, msg string) {
+	b.tl.Logs = append(b.tl.Logs, Log{G: g, Time: t, Category: category, Message: msg})
+	b.step(Step{Time: t, Kind: StepLog, G: g, Log: int32(len(b.tl.Logs) - 1)})
+}
