@@ -37,7 +37,13 @@ type builder struct {
 	selects  map[uint64]int32 // probe select id -> index in tl.Selects
 	caseSeqs map[[2]int64]uint64
 	stacks   map[string]int32       // interned stacks by their PCs
+	sites    []string               // the site of each interned stack
 	handles  map[xtrace.Stack]int32 // this generation's stack handles
+
+	// lastG is the goroutine looked up last: consecutive events are
+	// mostly about one goroutine, and a map lookup per event showed in
+	// profiles.
+	lastG *gstate
 }
 
 func newBuilder() *builder {
@@ -103,7 +109,11 @@ func (b *builder) event(ev *xtrace.Event) {
 
 // goroutine returns the builder's state for id, creating it when first seen.
 func (b *builder) goroutine(id GID) *gstate {
+	if b.lastG != nil && b.lastG.g.ID == id {
+		return b.lastG
+	}
 	if s, ok := b.gs[id]; ok {
+		b.lastG = s
 		return s
 	}
 	g := &Goroutine{ID: id, Parent: NoG, Created: NoTime, Ended: NoTime}
@@ -111,6 +121,7 @@ func (b *builder) goroutine(id GID) *gstate {
 	b.tl.byID[id] = g
 	s := &gstate{g: g, block: -1, opChan: -1, op: -1, sel: -1}
 	b.gs[id] = s
+	b.lastG = s
 	return s
 }
 
@@ -207,7 +218,7 @@ func (b *builder) openBlock(s *gstate, reason string, t Time, stk int32, sinceSt
 		SinceStart: sinceStart, Chan: s.opChan, Op: s.op, Select: s.sel,
 	}
 	if stk >= 0 {
-		blk.Site = site(b.tl.Stacks[stk])
+		blk.Site = b.sites[stk]
 	}
 	s.block = int32(len(s.g.Blocks))
 	s.g.Blocks = append(s.g.Blocks, blk)
@@ -237,6 +248,7 @@ func (b *builder) stack(st xtrace.Stack) int32 {
 		if i, ok = b.stacks[key.String()]; !ok {
 			i = int32(len(b.tl.Stacks))
 			b.tl.Stacks = append(b.tl.Stacks, frames)
+			b.sites = append(b.sites, site(frames))
 			b.stacks[key.String()] = i
 		}
 	}
