@@ -87,6 +87,18 @@ func laneLabel(g *tracer.Goroutine, width int) string {
 	return fit(fmt.Sprintf("%s g%d", tracer.ShortName(g.Name), g.ID), width)
 }
 
+// laneMatches reports whether a lane's goroutine matches a filter: whether
+// its label or its full start function contains the filter, ignoring case.
+// The empty filter matches every lane.
+func laneMatches(g *tracer.Goroutine, filter string) bool {
+	if filter == "" {
+		return true
+	}
+	f := strings.ToLower(filter)
+	label := strings.ToLower(fmt.Sprintf("%s g%d", tracer.ShortName(g.Name), g.ID))
+	return strings.Contains(label, f) || strings.Contains(strings.ToLower(g.Name), f)
+}
+
 // fit cuts s to at most width runes, marking a cut with "…", and pads it
 // with spaces to width.
 func fit(s string, width int) string {

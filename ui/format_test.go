@@ -268,7 +268,7 @@ func TestHelpFits(t *testing.T) {
 	if n := max(len(keys), len(lanes)) + 2; n > MinHeight {
 		t.Errorf("got a help box %d rows high, want at most %d", n, MinHeight)
 	}
-	if n := widest(keys) + 4 + widest(lanes) + 4; n > MinWidth {
+	if n := widest(keys) + 3 + widest(lanes) + 4; n > MinWidth {
 		t.Errorf("got a help box %d columns wide, want at most %d", n, MinWidth)
 	}
 }

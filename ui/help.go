@@ -40,7 +40,7 @@ func (v *helpView) Draw(screen tcell.Screen) {
 	kw, lw := widest(keys), widest(lanes)
 
 	// The box, centred and cut to the screen.
-	const gap = 4
+	const gap = 3
 	bw, bh := min(kw+gap+lw+4, w), min(max(len(keys), len(lanes))+2, h)
 	bx, by := x+(w-bw)/2, y+(h-bh)/2
 	v.frame.SetRect(bx, by, bw, bh)

@@ -12,15 +12,21 @@ import (
 const never = math.MaxInt32
 
 // index holds what the views need from a timeline in the form they need
-// it, derived once: the lanes and steps shown, and for every channel
-// operation the step at which it completed.
+// it, derived once: the lanes and steps shown, each goroutine's steps and
+// wake-ups, and for every channel operation the step at which it completed.
 type index struct {
 	tl         *tracer.Timeline
 	showSystem bool
 
-	rows  []*tracer.Goroutine // the lanes, in order of creation
-	row   map[tracer.GID]int  // the lane of a goroutine, if it has one
-	steps []int32             // the steps shown, indexes into tl.Steps
+	all    []*tracer.Goroutine // the goroutines shown, in order of creation
+	filter string              // lanes show the goroutines whose label has this
+	rows   []*tracer.Goroutine // the lanes: all, filtered
+	row    map[tracer.GID]int  // the lane of a goroutine, if it has one
+	steps  []int32             // the steps shown, indexes into tl.Steps
+
+	// Positions in steps, ascending, by goroutine: its own steps; the
+	// wake-ups and creations of it; those it made.
+	stepsOf, wokenAt, woke map[tracer.GID][]int32
 
 	chans []chanIndex // by index in tl.Channels
 	// marks[g] are the completed operations of goroutine g, in time order.
@@ -55,22 +61,17 @@ type mark struct {
 
 func newIndex(tl *tracer.Timeline, showSystem bool) *index {
 	ix := &index{tl: tl, showSystem: showSystem, marks: map[tracer.GID][]mark{},
-		row: map[tracer.GID]int{}}
+		stepsOf: map[tracer.GID][]int32{}, wokenAt: map[tracer.GID][]int32{},
+		woke: map[tracer.GID][]int32{}}
 	for _, g := range tl.Goroutines {
 		if showSystem || !g.System {
-			ix.rows = append(ix.rows, g)
+			ix.all = append(ix.all, g)
 		}
 	}
-	slices.SortStableFunc(ix.rows, func(a, b *tracer.Goroutine) int {
-		if a.Created != b.Created {
-			return int(a.Created - b.Created)
-		}
-		return int(a.ID - b.ID)
+	slices.SortStableFunc(ix.all, func(a, b *tracer.Goroutine) int {
+		return cmp.Or(cmp.Compare(a.Created, b.Created), cmp.Compare(a.ID, b.ID))
 	})
-
-	for i, g := range ix.rows {
-		ix.row[g.ID] = i
-	}
+	ix.setFilter("")
 
 	// The steps shown, the marks on the lanes, and when each channel
 	// operation completed.
@@ -97,7 +98,15 @@ func newIndex(tl *tracer.Timeline, showSystem bool) *index {
 			ix.marks[s.G] = append(ix.marks[s.G], mark{s.Time, op.Kind})
 		}
 		if showSystem || !isSystem(tl, s.G) {
+			pos := int32(len(ix.steps))
 			ix.steps = append(ix.steps, int32(i))
+			ix.stepsOf[s.G] = append(ix.stepsOf[s.G], pos)
+			if s.Kind == tracer.StepWake || s.Kind == tracer.StepCreate {
+				ix.wokenAt[s.G] = append(ix.wokenAt[s.G], pos)
+				if s.Other != tracer.NoG {
+					ix.woke[s.Other] = append(ix.woke[s.Other], pos)
+				}
+			}
 		}
 	}
 	for ci, c := range tl.Channels {
@@ -169,6 +178,19 @@ func (ch *chanIndex) showing(c *tracer.Channel, t tracer.Time, k int32, visit fu
 	for i := cp * ch.every; i < begun; i++ {
 		if ch.gone[i] > k {
 			visit(i)
+		}
+	}
+}
+
+// setFilter shows as lanes the goroutines whose label (see laneMatches)
+// contains filter, all of them when it is empty.
+func (ix *index) setFilter(filter string) {
+	ix.filter = filter
+	ix.rows, ix.row = ix.rows[:0], map[tracer.GID]int{}
+	for _, g := range ix.all {
+		if laneMatches(g, filter) {
+			ix.row[g.ID] = len(ix.rows)
+			ix.rows = append(ix.rows, g)
 		}
 	}
 }

@@ -5,57 +5,77 @@ import (
 	"time"
 
 	"github.com/gdamore/tcell/v2"
-
-	"github.com/gocspviz/gocspviz/tracer"
+	"github.com/rivo/tview"
 )
 
 // keyHelp is the key map, shown by ? and kept in README.md.
 var keyHelp = [][2]string{
-	{"Right, l", "next step"},
-	{"Left, h", "previous step"},
-	{"Home, g", "first step"},
-	{"End, G", "last step"},
+	{"→ ←, l h", "next / previous step"},
+	{"Home End, g G", "first / last step"},
+	{". ,", "next / previous step of the lane"},
+	{"] [", "follow a wake-up forward / back"},
 	{"Space", "play / pause"},
 	{"< >", "slower / faster"},
-	{"j k, Down Up", "select a lane"},
-	{"w s", "zoom in / out around the cursor"},
+	{"↓ ↑, j k", "select a lane; move in a pane"},
+	{"Tab, Shift-Tab", "next / previous pane"},
+	{"w s", "zoom in / out at the cursor"},
 	{"a d", "pan left / right"},
 	{"0", "fit the program's steps"},
-	{"S", "show / hide the runtime's goroutines"},
-	{"?", "this help"},
-	{"Esc", "close the help"},
-	{"q", "quit"},
+	{"/", "filter the lanes by name"},
+	{"n N", "next / previous filtered step"},
+	{"m '", "mark this step / go to the mark"},
+	{"f", "findings: leaks and deadlocks"},
+	{"S", "show / hide runtime goroutines"},
+	{"click", "select a lane or a step"},
+	{"?", "this help; Esc closes it"},
+	{"q, Ctrl-C", "quit"},
 }
 
-// key handles every key press; it runs on the event loop.
+// key handles every key press; it runs on the event loop. A message in
+// the status line lasts until the next key.
 func (r *replay) key(ev *tcell.EventKey) *tcell.EventKey {
 	if ev.Key() == tcell.KeyCtrlC {
-		r.quit() // from any page
+		r.quit() // from any overlay or mode
 		return nil
 	}
-	if r.overlay == r.help {
+	r.message = ""
+	switch {
+	case r.overlay == r.help:
 		if ev.Key() == tcell.KeyEscape || ev.Rune() == '?' || ev.Rune() == 'q' {
 			r.overlay = nil
 		}
-		return nil
+	case r.overlay == r.finds:
+		r.findingsKey(ev)
+	case r.filtering:
+		r.filterKey(ev)
+	default:
+		r.replayKey(ev)
 	}
+	return nil
+}
+
+// replayKey handles a key on the replay itself.
+func (r *replay) replayKey(ev *tcell.EventKey) {
 	switch ev.Key() {
 	case tcell.KeyRight:
 		r.move(1)
 	case tcell.KeyLeft:
 		r.move(-1)
 	case tcell.KeyHome:
-		r.move(-len(r.ix.steps))
+		r.moveTo(0)
 	case tcell.KeyEnd:
-		r.move(len(r.ix.steps))
+		r.moveTo(len(r.ix.steps))
 	case tcell.KeyDown:
-		r.sel = min(r.sel+1, max(len(r.ix.rows)-1, 0))
+		r.arrow(1)
 	case tcell.KeyUp:
-		r.sel = max(r.sel-1, 0)
+		r.arrow(-1)
+	case tcell.KeyTab:
+		r.focus = (r.focus + 1) % panes
+	case tcell.KeyBacktab:
+		r.focus = (r.focus + panes - 1) % panes
 	case tcell.KeyRune:
 		r.runeKey(ev.Rune())
 	}
-	return nil
 }
 
 func (r *replay) runeKey(c rune) {
@@ -65,13 +85,17 @@ func (r *replay) runeKey(c rune) {
 	case 'h':
 		r.move(-1)
 	case 'g':
-		r.move(-len(r.ix.steps))
+		r.moveTo(0)
 	case 'G':
-		r.move(len(r.ix.steps))
+		r.moveTo(len(r.ix.steps))
 	case 'j':
-		r.sel = min(r.sel+1, max(len(r.ix.rows)-1, 0))
+		r.arrow(1)
 	case 'k':
-		r.sel = max(r.sel-1, 0)
+		r.arrow(-1)
+	case '.', ',':
+		r.stepLane(c)
+	case ']', '[':
+		r.followWake(c)
 	case ' ':
 		if r.stop != nil {
 			r.pause()
@@ -95,6 +119,14 @@ func (r *replay) runeKey(c rune) {
 		r.pan += shift
 	case '0':
 		r.zoom, r.pan = 0, 0
+	case '/':
+		r.filtering = true
+	case 'n', 'N':
+		r.nextMatch(c)
+	case 'm', '\'':
+		r.markKey(c)
+	case 'f':
+		r.overlay = r.finds
 	case 'S':
 		r.setSystem(!r.ix.showSystem)
 	case '?':
@@ -104,18 +136,183 @@ func (r *replay) runeKey(c rune) {
 	}
 }
 
+// arrow moves within the focused pane: the lane selection, the cursor, or
+// the text of the channels or details.
+func (r *replay) arrow(d int) {
+	switch r.focus {
+	case paneLanes:
+		r.selectRow(r.sel + d)
+	case paneSteps:
+		r.move(d)
+	default:
+		r.texts[r.focus].scrollBy(d)
+	}
+}
+
+// stepLane moves to the next (.) or previous (,) step of the selected
+// lane's goroutine.
+func (r *replay) stepLane(c rune) {
+	g := r.selected()
+	if g == nil || len(r.ix.steps) == 0 {
+		r.message = "no lane selected"
+		return
+	}
+	dir := 1
+	if c == ',' {
+		dir = -1
+	}
+	pos, why := r.ix.nextOf(g.ID, r.cur, dir)
+	if pos >= 0 {
+		r.moveTo(pos)
+	} else {
+		r.message = why
+	}
+}
+
+// followWake follows a wake-up edge forward (]) or back ([).
+func (r *replay) followWake(c rune) {
+	if len(r.ix.steps) == 0 {
+		return
+	}
+	if c == ']' {
+		r.jump(r.ix.wakeForward(r.cur))
+	} else {
+		r.jump(r.ix.wakeBack(r.cur))
+	}
+}
+
+// nextMatch moves to the next (n) or previous (N) step of a goroutine
+// whose lane the filter shows.
+func (r *replay) nextMatch(c rune) {
+	if r.ix.filter == "" {
+		r.message = "no lane filter: / sets one"
+		return
+	}
+	dir := 1
+	if c == 'N' {
+		dir = -1
+	}
+	r.jump(r.ix.matching(r.cur, dir))
+}
+
+// markKey sets the mark (m), or goes to it (') and leaves the mark where
+// the cursor was, so that ' again comes back.
+func (r *replay) markKey(c rune) {
+	if len(r.ix.steps) == 0 {
+		return
+	}
+	here := r.ix.steps[r.cur]
+	if c == 'm' {
+		r.mark = here
+		r.message = fmt.Sprintf("marked step %d; ' comes back to it", r.cur+1)
+		return
+	}
+	if r.mark < 0 {
+		r.message = "no mark: m sets one"
+		return
+	}
+	r.jump(r.ix.stepAt(r.mark), "")
+	r.mark = here
+}
+
+// filterKey edits the lane filter as it is typed: the lanes follow each
+// key; Enter keeps the filter, Esc clears it.
+func (r *replay) filterKey(ev *tcell.EventKey) {
+	f := r.ix.filter
+	switch ev.Key() {
+	case tcell.KeyEnter:
+		r.filtering = false
+	case tcell.KeyEscape:
+		r.filtering = false
+		r.setFilter("")
+	case tcell.KeyBackspace, tcell.KeyBackspace2:
+		if rs := []rune(f); len(rs) > 0 {
+			r.setFilter(string(rs[:len(rs)-1]))
+		}
+	case tcell.KeyRune:
+		r.setFilter(f + string(ev.Rune()))
+	}
+}
+
+// mouse handles the mouse on the event loop: a click selects a lane, or
+// moves the cursor to a step, and focuses the pane it is in; the wheel
+// moves within the pane under it. It takes every mouse event, so that
+// tview's own handlers, which the views do not use, see none.
+func (r *replay) mouse(ev *tcell.EventMouse, action tview.MouseAction) (*tcell.EventMouse, tview.MouseAction) {
+	if r.overlay != nil || r.filtering {
+		return nil, action
+	}
+	x, y := ev.Position()
+	pane := r.paneAt(x, y)
+	switch action {
+	case tview.MouseLeftDown:
+		if pane < 0 {
+			break
+		}
+		r.focus = pane
+		switch pane {
+		case paneLanes:
+			if row := r.lanes.rowAt(y); row >= 0 {
+				r.sel = row
+			}
+		case paneSteps:
+			if pos := r.stepAt(y); pos >= 0 {
+				r.moveTo(pos)
+			}
+		}
+	case tview.MouseScrollDown, tview.MouseScrollUp:
+		d := 1
+		if action == tview.MouseScrollUp {
+			d = -1
+		}
+		if pane >= 0 {
+			focus := r.focus
+			r.focus = pane
+			r.arrow(d)
+			r.focus = focus
+		}
+	}
+	return nil, action
+}
+
+// paneAt returns the pane at a screen position, or -1.
+func (r *replay) paneAt(x, y int) int {
+	if r.lanes.InRect(x, y) {
+		return paneLanes
+	}
+	for p, v := range r.texts {
+		if v != nil && v.InRect(x, y) {
+			return p
+		}
+	}
+	return -1
+}
+
 func (r *replay) quit() {
-	r.pause()
+	if r.stop != nil {
+		// Let the player finish before the event loop ends: it may be
+		// waiting in QueueUpdateDraw for the loop to run its step, and
+		// would wait for ever once the loop had ended.
+		done := r.playing
+		r.pause()
+		go func() {
+			<-done
+			r.app.QueueUpdate(r.app.Stop)
+		}()
+		return
+	}
 	r.app.Stop()
 }
 
 // play starts the player: a goroutine that queues a step forward at the
 // current speed until the last step, a pause or the end of the replay.
+// It closes r.playing when it ends.
 func (r *replay) play() {
-	stop := make(chan struct{})
-	r.stop = stop
+	stop, done := make(chan struct{}), make(chan struct{})
+	r.stop, r.playing = stop, done
 	delay := speeds[r.speed]
 	go func() {
+		defer close(done)
 		tick := time.NewTicker(delay)
 		defer tick.Stop()
 		for {
@@ -144,64 +341,4 @@ func (r *replay) pause() {
 		close(r.stop)
 		r.stop = nil
 	}
-}
-
-// headerLines is the header: what is replayed and where the cursor is.
-func (r *replay) headerLines(width, _ int) []line {
-	s := r.step()
-	state := ""
-	if r.stop != nil {
-		state = fmt.Sprintf("  ▶ playing, %s a step", speeds[r.speed])
-	}
-	text := fmt.Sprintf(" gocspviz  %s   step %d/%d   at %s of %s%s",
-		r.title, r.cur+1, len(r.ix.steps), tracer.FormatTime(s.Time),
-		tracer.FormatTime(r.tl.Duration), state)
-	return []line{{text, styleText.Bold(true)}}
-}
-
-// statusLines is the status line: the most used keys.
-func (r *replay) statusLines(int, int) []line {
-	return []line{{" ←/→ step  Space play  j/k lane  w/s zoom  a/d pan  0 fit  ? help  q quit", styleDim}}
-}
-
-// stepLines lists the steps around the cursor, the current one marked.
-func (r *replay) stepLines(width, height int) []line {
-	if len(r.ix.steps) == 0 {
-		return []line{{"no steps: the trace shows no goroutine of the program", styleDim}}
-	}
-	before := (height - 1) / 2
-	first := max(r.cur-before, 0)
-	var out []line
-	for i := first; i < len(r.ix.steps) && len(out) < height; i++ {
-		text := stepLine(r.tl, r.ix.steps[i], width-2)
-		if i == r.cur {
-			out = append(out, line{"▶ " + text, styleCurrent})
-		} else {
-			out = append(out, line{"  " + text, styleText})
-		}
-	}
-	return out
-}
-
-// channelLines shows the channels as they are after the current step, as
-// many as fit.
-func (r *replay) channelLines(width, height int) []line {
-	if len(r.tl.Channels) == 0 {
-		return []line{{"no annotated channels in this trace", styleDim}}
-	}
-	var out []line
-	k := int32(0)
-	if len(r.ix.steps) > 0 {
-		k = r.ix.steps[r.cur]
-	}
-	for ci := 0; ci < len(r.tl.Channels) && len(out) < height; ci++ {
-		for i, text := range channelAt(r.ix, ci, k).lines(width) {
-			st := styleText
-			if i == 0 {
-				st = st.Bold(true)
-			}
-			out = append(out, line{text, st})
-		}
-	}
-	return out
 }

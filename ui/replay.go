@@ -32,6 +32,15 @@ var speeds = []time.Duration{
 	100 * time.Millisecond, 50 * time.Millisecond, 20 * time.Millisecond,
 }
 
+// The panes that Tab moves between, in its order.
+const (
+	paneLanes = iota
+	paneSteps
+	paneChannels
+	paneDetails
+	panes
+)
+
 // replay is the state of a replay: the timeline, its index, the cursor
 // and the viewport. It is touched only on tview's event loop.
 type replay struct {
@@ -43,6 +52,8 @@ type replay struct {
 	main  *tview.Flex
 	lanes *lanesView
 	help  *helpView
+	finds *findingsView
+	texts [panes]*textView // the panes drawn as text, by pane
 
 	// overlay is drawn over the replay and takes the keys, or is nil.
 	overlay tview.Primitive
@@ -53,8 +64,15 @@ type replay struct {
 	pan     tracer.Time // how far the viewport is moved off the cursor
 	noColor bool
 
-	speed int           // index into speeds
-	stop  chan struct{} // closed to stop the player; nil when not playing
+	focus     int   // the pane the arrow keys act on
+	mark      int32 // the step m marked, an index into tl.Steps, or -1
+	filtering bool  // keys go to the lane filter, ix.filter
+	message   string
+	found     int // the finding selected in the findings overlay
+
+	speed   int           // index into speeds
+	stop    chan struct{} // closed to stop the player; nil when not playing
+	playing chan struct{} // closed by the player when it has ended
 }
 
 // Replay shows the timeline in the terminal until the user quits. It
@@ -74,10 +92,10 @@ func Replay(tl *tracer.Timeline, o Options) (err error) {
 // newReplay builds the application and its screen for tl, not yet run.
 func newReplay(tl *tracer.Timeline, o Options) *replay {
 	r := &replay{
-		tl: tl, ix: newIndex(tl, false), title: o.Title,
+		tl: tl, ix: newIndex(tl, false), title: o.Title, mark: -1,
 		speed: 2, noColor: os.Getenv("NO_COLOR") != "",
 	}
-	r.app = tview.NewApplication()
+	r.app = tview.NewApplication().EnableMouse(true)
 	if o.Screen != nil {
 		r.app.SetScreen(o.Screen)
 	}
@@ -85,28 +103,32 @@ func newReplay(tl *tracer.Timeline, o Options) *replay {
 		r.app.SetAfterDrawFunc(o.AfterDraw)
 	}
 	r.help = r.newHelpView()
+	r.finds = r.newFindingsView()
 	r.root = &rootView{Box: tview.NewBox(), main: r.layout(), r: r}
-	r.app.SetRoot(r.root, true).SetInputCapture(r.key)
+	r.app.SetRoot(r.root, true).SetInputCapture(r.key).SetMouseCapture(r.mouse)
 	return r
 }
 
-// layout builds the screen: a header, the lanes over the channels and
-// steps, and the status line.
+// layout builds the screen: a header, the lanes over the steps, the
+// channels and the details of the current step, and the status line.
 func (r *replay) layout() tview.Primitive {
-	lanes := &lanesView{Box: r.newBox(" goroutines "), r: r}
-	chans := r.newTextView(" channels ", r.channelLines)
-	steps := r.newTextView(" steps ", r.stepLines)
-	header := r.newTextView("", r.headerLines)
-	status := r.newTextView("", r.statusLines)
+	r.lanes = &lanesView{Box: r.newBox(" goroutines "), r: r}
+	r.texts[paneSteps] = r.newTextView(" steps ", paneSteps, r.stepLines)
+	r.texts[paneChannels] = r.newTextView(" channels ", paneChannels, r.channelLines)
+	r.texts[paneDetails] = r.newTextView(" details ", paneDetails, r.detailLines)
+	header := r.newTextView("", -1, r.headerLines)
+	status := r.newTextView("", -1, r.statusLines)
+	right := tview.NewFlex().SetDirection(tview.FlexRow).
+		AddItem(r.texts[paneChannels], 0, 1, false).
+		AddItem(r.texts[paneDetails], 0, 1, false)
 	bottom := tview.NewFlex().
-		AddItem(steps, 0, 3, false).
-		AddItem(chans, 0, 2, false)
+		AddItem(r.texts[paneSteps], 0, 3, false).
+		AddItem(right, 0, 2, false)
 	r.main = tview.NewFlex().SetDirection(tview.FlexRow).
 		AddItem(header, 1, 0, false).
-		AddItem(lanes, 0, 3, false).
+		AddItem(r.lanes, 0, 3, false).
 		AddItem(bottom, 0, 2, false).
 		AddItem(status, 1, 0, false)
-	r.lanes = lanes
 	r.sizeLanes()
 	return r.main
 }
@@ -115,7 +137,7 @@ func (r *replay) layout() tview.Primitive {
 // three fifths of the screen otherwise.
 func (r *replay) sizeLanes() {
 	if need := len(r.ix.rows) + 4; need <= 16 {
-		r.main.ResizeItem(r.lanes, need, 0)
+		r.main.ResizeItem(r.lanes, max(need, 5), 0)
 	} else {
 		r.main.ResizeItem(r.lanes, 0, 3)
 	}
@@ -143,16 +165,19 @@ func (r *replay) viewport() (tracer.Time, tracer.Time) {
 }
 
 // firstRow returns the first lane to draw when rows fit on the screen:
-// enough to keep the selected lane and the current step's lane in view.
+// enough to keep the selected lane in view, and the current step's lane
+// too if it can be.
 func (r *replay) firstRow(rows int) int {
-	want := r.rowOf(r.step().G)
-	if want < 0 {
-		want = r.sel
+	first := max(r.sel-rows+1, 0)
+	if cur := r.rowOf(r.step().G); cur >= 0 && (cur < first || cur >= first+rows) {
+		// Bring the current lane in view without losing the selected one.
+		if lo := max(cur-rows+1, 0); cur > r.sel && lo <= r.sel {
+			first = lo
+		} else if cur < r.sel && r.sel-cur < rows {
+			first = cur
+		}
 	}
-	if want < rows {
-		return 0
-	}
-	return want - rows + 1
+	return first
 }
 
 // rowOf returns the lane of goroutine id, or -1.
@@ -195,22 +220,82 @@ func (r *replay) newBox(title string) *tview.Box {
 
 // move moves the cursor by n shown steps and reports whether it moved.
 func (r *replay) move(n int) bool {
-	to := min(max(r.cur+n, 0), max(len(r.ix.steps)-1, 0))
+	return r.moveTo(r.cur + n)
+}
+
+// moveTo moves the cursor to position pos in ix.steps, kept in range, and
+// reports whether it moved.
+func (r *replay) moveTo(pos int) bool {
+	to := min(max(pos, 0), max(len(r.ix.steps)-1, 0))
 	moved := to != r.cur
 	r.cur = to
 	return moved
 }
 
+// jump moves the cursor to pos as a navigation key found it, or says why
+// there is nowhere to go. It selects the lane of the step's goroutine, so
+// that stepping within it with . and , goes on from there.
+func (r *replay) jump(pos int, why string) {
+	if pos < 0 {
+		r.message = why
+		return
+	}
+	r.moveTo(pos)
+	if row := r.rowOf(r.step().G); row >= 0 {
+		r.sel = row
+	}
+}
+
+// selected returns the goroutine of the selected lane, or nil.
+func (r *replay) selected() *tracer.Goroutine {
+	if r.sel < 0 || r.sel >= len(r.ix.rows) {
+		return nil
+	}
+	return r.ix.rows[r.sel]
+}
+
+// select moves the lane selection to row i, kept in range.
+func (r *replay) selectRow(i int) {
+	r.sel = min(max(i, 0), max(len(r.ix.rows)-1, 0))
+}
+
 // setSystem shows or hides the runtime's goroutines, keeping the cursor
-// at the same moment.
+// at the same moment, the mark, the filter and the selected goroutine.
 func (r *replay) setSystem(show bool) {
 	at := int32(0)
 	if len(r.ix.steps) > 0 {
 		at = r.ix.steps[r.cur]
 	}
-	r.ix = newIndex(r.tl, show)
+	g := r.selected()
+	r.ix = r.rebuild(show)
 	r.cur = r.ix.stepAt(at)
-	r.sel = min(r.sel, max(len(r.ix.rows)-1, 0))
+	r.reselect(g)
+}
+
+// rebuild returns a new index, with the lane filter of the old.
+func (r *replay) rebuild(show bool) *index {
+	ix := newIndex(r.tl, show)
+	ix.setFilter(r.ix.filter)
+	return ix
+}
+
+// setFilter shows only the lanes matching filter, keeping the selected
+// goroutine selected if it still has a lane.
+func (r *replay) setFilter(filter string) {
+	g := r.selected()
+	r.ix.setFilter(filter)
+	r.reselect(g)
+}
+
+// reselect selects the lane of g after the lanes changed, or the nearest
+// lane to the one selected before.
+func (r *replay) reselect(g *tracer.Goroutine) {
+	if g != nil {
+		if row := r.rowOf(g.ID); row >= 0 {
+			r.sel = row
+		}
+	}
+	r.selectRow(r.sel)
 	r.sizeLanes()
 }
 

@@ -21,7 +21,7 @@ func wantText(t *testing.T, f frame, texts ...string) {
 
 // laneRow returns the row of the lane whose label matches name, or -1.
 func laneRow(f frame, name string) int {
-	re := regexp.MustCompile(`^│` + name + ` g\d+ `)
+	re := regexp.MustCompile(`^[│║]` + name + ` g\d+ `)
 	for y := 0; y < f.h; y++ {
 		if re.MatchString(f.row(y)) {
 			return y
@@ -73,7 +73,7 @@ func TestHelp(t *testing.T) {
 	h := start(t, pipeline(t, "-n", "3"))
 	first := h.last()
 	help := h.keys("?")
-	wantText(t, help, "help: Esc or ? to close", "next step", "previous step")
+	wantText(t, help, "help: Esc or ? to close", "next / previous step", "q, Ctrl-C")
 	closed := h.keys("Esc")
 	if !closed.equal(first) {
 		t.Errorf("got after ? Esc:\n%s\nwant the first screen:\n%s", closed.text(), first.text())
@@ -130,14 +130,17 @@ func TestNoColor(t *testing.T) {
 	f := h.keys("End")
 
 	// The states are still told apart by their glyphs.
-	row := laneRow(f, "counter")
-	if row < 0 {
-		t.Fatalf("got no lane for counter:\n%s", f.text())
+	var lanes string
+	for _, g := range []string{"main", "counter", "squarer"} {
+		row := laneRow(f, g)
+		if row < 0 {
+			t.Fatalf("got no lane for %s:\n%s", g, f.text())
+		}
+		lanes += f.row(row)[1+labelWidth:]
 	}
-	lane := f.row(row)[1+labelWidth:]
-	for _, glyph := range []string{lookRunning.glyph, lookSend.glyph} {
-		if !strings.Contains(lane, glyph) {
-			t.Errorf("got counter's lane %q, want %q in it", lane, glyph)
+	for _, glyph := range []string{lookRunning.glyph, lookRecv.glyph} {
+		if !strings.Contains(lanes, glyph) {
+			t.Errorf("got lanes %q, want %q in them", lanes, glyph)
 		}
 	}
 

@@ -28,7 +28,7 @@ type lanesView struct {
 
 func (v *lanesView) Draw(screen tcell.Screen) {
 	r := v.r
-	r.drawBorder(screen, v.Box, false)
+	r.drawBorder(screen, v.Box, r.focus == paneLanes)
 	x, y, w, h := v.GetInnerRect()
 	if w <= labelWidth+2 || h < 3 {
 		return
@@ -47,6 +47,19 @@ func (v *lanesView) Draw(screen tcell.Screen) {
 	}
 	v.drawWake(screen, x+labelWidth+1+curCol, y+1, rows, first, step)
 	v.drawLegend(screen, x, y+h-1, w)
+}
+
+// rowAt returns the lane drawn at screen row y, or -1.
+func (v *lanesView) rowAt(y int) int {
+	_, top, _, h := v.GetInnerRect()
+	rows := h - 2
+	if y <= top || y > top+rows {
+		return -1
+	}
+	if i := v.r.firstRow(rows) + y - top - 1; i < len(v.r.ix.rows) {
+		return i
+	}
+	return -1
 }
 
 // drawLane draws row i: its label and a cell per column, each cell showing
@@ -201,15 +214,15 @@ func putString(screen tcell.Screen, x, y int, s string, style tcell.Style) int {
 }
 
 // textView is a panel whose lines are computed at each draw by a pure
-// function of the replay's state.
+// function of the replay's state. A pane's text scrolls by a number of
+// lines when it is longer than the pane.
 type textView struct {
 	*tview.Box
-	lines func(width, height int) []line
-	r     *replay
-}
-
-func (r *replay) newTextView(title string, lines func(width, height int) []line) *textView {
-	return &textView{Box: r.newBox(title), lines: lines, r: r}
+	lines  func(width, height int) []line
+	r      *replay
+	pane   int // which pane it is, for the focus, or -1
+	scroll int // lines scrolled off the top
+	shown  int // lines the last draw had, to keep scroll within them
 }
 
 // line is one line of a text panel with its style.
@@ -218,13 +231,23 @@ type line struct {
 	style tcell.Style
 }
 
+func (r *replay) newTextView(title string, pane int, lines func(width, height int) []line) *textView {
+	return &textView{Box: r.newBox(title), lines: lines, r: r, pane: pane}
+}
+
 func (v *textView) Draw(screen tcell.Screen) {
-	v.r.drawBorder(screen, v.Box, false)
+	v.r.drawBorder(screen, v.Box, v.pane >= 0 && v.r.focus == v.pane)
 	x, y, w, h := v.GetInnerRect()
-	for i, l := range v.lines(w, h) {
-		if i >= h {
-			break
-		}
+	lines := v.lines(w, h+v.scroll)
+	v.shown = len(lines) - h
+	first := min(v.scroll, max(len(lines)-h, 0))
+	for i := 0; i < h && first+i < len(lines); i++ {
+		l := lines[first+i]
 		putString(screen, x, y+i, fit(l.text, w), v.r.paint(l.style))
 	}
+}
+
+// scrollBy scrolls the text by d lines, no further than its end.
+func (v *textView) scrollBy(d int) {
+	v.scroll = min(max(v.scroll+d, 0), max(v.shown, 0))
 }

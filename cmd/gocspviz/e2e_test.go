@@ -100,7 +100,7 @@ func TestEndToEnd(t *testing.T) {
 		}
 	}
 	for _, lane := range []string{"main", "counter", "squarer"} {
-		if !regexp.MustCompile(`(?m)^│` + lane + ` g\d+ `).MatchString(s) {
+		if !regexp.MustCompile(`(?m)^[│║]` + lane + ` g\d+ `).MatchString(s) {
 			t.Errorf("got no lane for %s on the first screen:\n%s", lane, s)
 		}
 	}

@@ -1,0 +1,132 @@
+package ui
+
+import (
+	"slices"
+
+	"github.com/gocspviz/gocspviz/tracer"
+)
+
+// The moves of the cursor other than one step at a time. Each is a pure
+// function of the index and the cursor's position in ix.steps: it returns
+// the position to go to, or -1 and a sentence saying why there is none.
+
+// after returns the first of the ascending positions ps greater than pos,
+// or -1.
+func after(ps []int32, pos int) int {
+	i, found := slices.BinarySearch(ps, int32(pos))
+	if found {
+		i++
+	}
+	if i < len(ps) {
+		return int(ps[i])
+	}
+	return -1
+}
+
+// atOrBefore returns the last of the ascending positions ps at most pos,
+// or -1.
+func atOrBefore(ps []int32, pos int) int {
+	i, found := slices.BinarySearch(ps, int32(pos))
+	if found {
+		return int(ps[i])
+	}
+	if i > 0 {
+		return int(ps[i-1])
+	}
+	return -1
+}
+
+// before returns the last of the ascending positions ps less than pos, or
+// -1.
+func before(ps []int32, pos int) int {
+	return atOrBefore(ps, pos-1)
+}
+
+// stepOf returns the step at position pos.
+func (ix *index) stepOf(pos int) tracer.Step { return ix.tl.Steps[ix.steps[pos]] }
+
+// isEdge reports whether a step is a wake-up or creation: an edge from the
+// goroutine that made it (Other) to the one it happened to (G).
+func isEdge(s tracer.Step) bool {
+	return s.Kind == tracer.StepWake || s.Kind == tracer.StepCreate
+}
+
+// nextOf returns the position of goroutine g's next step after pos, or
+// with dir -1 its previous step before pos.
+func (ix *index) nextOf(g tracer.GID, pos, dir int) (int, string) {
+	to := after(ix.stepsOf[g], pos)
+	if dir < 0 {
+		to = before(ix.stepsOf[g], pos)
+	}
+	if to < 0 {
+		where := "after"
+		if dir < 0 {
+			where = "before"
+		}
+		return -1, "no step of " + ix.tl.Name(g) + " " + where + " this one"
+	}
+	return to, ""
+}
+
+// wakeBack follows a wake-up edge back in time: to the latest wake-up (or
+// creation) of the current step's goroutine at or before the cursor. On a
+// wake-up step itself it asks the same of the goroutine that did the
+// waking, so that pressing it again walks the chain of causes back.
+func (ix *index) wakeBack(pos int) (int, string) {
+	s := ix.stepOf(pos)
+	g, bound := s.G, pos
+	if isEdge(s) && s.Other != tracer.NoG {
+		g, bound = s.Other, pos-1
+	}
+	to := atOrBefore(ix.wokenAt[g], bound)
+	if to < 0 {
+		return -1, "no wake-up of " + ix.tl.Name(g) + " before this step"
+	}
+	return to, ""
+}
+
+// wakeForward follows a wake-up edge forward: on a wake-up step, to the
+// woken goroutine's next step, what it did once awake; on any other step,
+// to the wake-up that the step's goroutine made with it: the first it made
+// since its previous step, which precedes the step when, say, a send wakes
+// the receiver waiting for it.
+func (ix *index) wakeForward(pos int) (int, string) {
+	s := ix.stepOf(pos)
+	if isEdge(s) {
+		return ix.nextOf(s.G, pos, 1)
+	}
+	to := after(ix.woke[s.G], before(ix.stepsOf[s.G], pos))
+	if to < 0 {
+		return -1, ix.tl.Name(s.G) + " wakes nobody from here on"
+	}
+	return to, ""
+}
+
+// matching returns the position of the next step after pos (with dir -1,
+// the previous one before pos) whose goroutine has a lane, or -1. It scans
+// the steps, as it runs once per key press.
+func (ix *index) matching(pos, dir int) (int, string) {
+	for i := pos + dir; i >= 0 && i < len(ix.steps); i += dir {
+		if _, ok := ix.row[ix.stepOf(i).G]; ok {
+			return i, ""
+		}
+	}
+	if dir > 0 {
+		return -1, "no later step of a goroutine matching " + quote(ix.filter)
+	}
+	return -1, "no earlier step of a goroutine matching " + quote(ix.filter)
+}
+
+// atTime returns the position of the first step shown at or after t, or
+// the last step when all are before it.
+func (ix *index) atTime(t tracer.Time) int {
+	i, _ := slices.BinarySearchFunc(ix.steps, t, func(k int32, t tracer.Time) int {
+		if ix.tl.Steps[k].Time < t {
+			return -1
+		}
+		return 1
+	})
+	return min(i, max(len(ix.steps)-1, 0))
+}
+
+func quote(s string) string { return "\"" + s + "\"" }
