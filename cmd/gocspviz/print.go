@@ -87,9 +87,9 @@ func writeSummaryOf(w io.Writer, l *loaded) error {
 		user++
 		for _, b := range g.Blocks {
 			blocks++
-			reasons[b.Reason]++
+			reasons[reasonOf(b)]++
 			if b.Site != "" {
-				sites[b.Reason+" at "+b.Site]++
+				sites[reasonOf(b)+" at "+b.Site]++
 			}
 		}
 	}
@@ -115,7 +115,7 @@ func writeSummaryOf(w io.Writer, l *loaded) error {
 	fmt.Fprintf(tw, "steps\t%d\n", len(tl.Steps))
 	fmt.Fprintf(tw, "blocks\t%d by the program's goroutines\n", blocks)
 	for _, kv := range top(reasons, 8) {
-		fmt.Fprintf(tw, "\t%6d  %s\n", kv.n, cmp.Or(kv.key, "(no reason given)"))
+		fmt.Fprintf(tw, "\t%6d  %s\n", kv.n, kv.key)
 	}
 	for i, kv := range top(sites, 8) {
 		heading := ""
@@ -129,6 +129,18 @@ func writeSummaryOf(w io.Writer, l *loaded) error {
 		fmt.Fprintf(tw, "\t%s: %s\n", f.Kind, f.Detail)
 	}
 	return tw.Flush()
+}
+
+// reasonOf returns a wait's reason for the summary. The runtime gives
+// none for a goroutine already waiting when the trace began.
+func reasonOf(b tracer.Block) string {
+	switch {
+	case b.Reason != "":
+		return b.Reason
+	case b.SinceStart:
+		return "(waiting when the trace began)"
+	}
+	return "(no reason given)"
 }
 
 // writers names the Go releases that write a trace format: a format is
