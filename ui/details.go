@@ -40,11 +40,27 @@ func stepDetails(tl *tracer.Timeline, s tracer.Step, width int) []string {
 	if st := tl.StepStack(s); st >= 0 && int(st) < len(tl.Stacks) {
 		add("")
 		add("stack:")
-		for _, f := range tl.Stacks[st] {
+		for _, f := range programFrames(tl.Stacks[st]) {
 			add(fmt.Sprintf("  %s  %s:%d", tracer.ShortName(f.Func), filepath.Base(f.File), f.Line))
 		}
 	}
 	return out
+}
+
+// probePrefix begins the names of the functions of package probe, whose
+// frames top the stack of every annotated operation.
+const probePrefix = "github.com/gocspviz/gocspviz/tracer/probe."
+
+// programFrames returns a stack without its innermost frames of the
+// runtime and of package probe: the program's own frames, from where it
+// made the operation.
+func programFrames(stack []tracer.Frame) []tracer.Frame {
+	for i, f := range stack {
+		if !strings.HasPrefix(f.Func, probePrefix) && !strings.HasPrefix(f.Func, "runtime.") {
+			return stack[i:]
+		}
+	}
+	return stack
 }
 
 // stateAt says what g was doing at time t: "running", "waiting: chan

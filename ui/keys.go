@@ -236,10 +236,15 @@ func (r *replay) filterKey(ev *tcell.EventKey) {
 
 // mouse handles the mouse on the event loop: a click selects a lane, or
 // moves the cursor to a step, and focuses the pane it is in; the wheel
-// moves within the pane under it. It takes every mouse event, so that
-// tview's own handlers, which the views do not use, see none.
+// moves within the pane under it. It takes every action but a move, so
+// that tview's own handlers, which the views do not use, see none. A move
+// is let through: tview hands the actions of one event to this function
+// in turn, and once one is taken the next come without the event.
 func (r *replay) mouse(ev *tcell.EventMouse, action tview.MouseAction) (*tcell.EventMouse, tview.MouseAction) {
-	if r.overlay != nil || r.filtering {
+	if action == tview.MouseMove {
+		return ev, action
+	}
+	if ev == nil || r.overlay != nil || r.filtering {
 		return nil, action
 	}
 	x, y := ev.Position()

@@ -75,7 +75,10 @@ func (ix *index) nextOf(g tracer.GID, pos, dir int) (int, string) {
 func (ix *index) wakeBack(pos int) (int, string) {
 	s := ix.stepOf(pos)
 	g, bound := s.G, pos
-	if isEdge(s) && s.Other != tracer.NoG {
+	if isEdge(s) {
+		if s.Other == tracer.NoG {
+			return -1, "no goroutine woke " + ix.tl.Name(s.G) + " here"
+		}
 		g, bound = s.Other, pos-1
 	}
 	to := atOrBefore(ix.wokenAt[g], bound)

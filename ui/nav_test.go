@@ -1,0 +1,117 @@
+package ui
+
+import (
+	"testing"
+
+	"github.com/gocspviz/gocspviz/tracer"
+)
+
+// navTimeline is a timeline built by hand for the moves: main (g1) creates
+// a consumer (g2) and a producer (g3); the consumer blocks, the producer
+// wakes it with a send, and the consumer wakes main; a timer wakes the
+// producer at the end. The comments give the step indexes.
+func navTimeline() *tracer.Timeline {
+	step := func(t tracer.Time, kind tracer.StepKind, g, other tracer.GID) tracer.Step {
+		return tracer.Step{Time: t, Kind: kind, G: g, Other: other, Chan: -1, Op: -1,
+			Block: -1, Select: -1, Log: -1}
+	}
+	g := func(id tracer.GID, name string, created tracer.Time) *tracer.Goroutine {
+		return &tracer.Goroutine{ID: id, Name: name, Parent: tracer.NoG, Created: created, Ended: tracer.NoTime}
+	}
+	return &tracer.Timeline{
+		Begin: 0, End: 11, Duration: 11,
+		Goroutines: []*tracer.Goroutine{
+			g(1, "main.main", tracer.NoTime), g(2, "main.consumer", 1), g(3, "main.producer", 2),
+		},
+		Steps: []tracer.Step{
+			step(1, tracer.StepCreate, 2, 1),        // 0
+			step(2, tracer.StepCreate, 3, 1),        // 1
+			step(3, tracer.StepLog, 2, tracer.NoG),  // 2: the consumer waits
+			step(4, tracer.StepWake, 2, 3),          // 3
+			step(5, tracer.StepLog, 3, tracer.NoG),  // 4: the producer's send
+			step(6, tracer.StepLog, 2, tracer.NoG),  // 5: the consumer's receive
+			step(7, tracer.StepWake, 1, 2),          // 6
+			step(8, tracer.StepEnd, 2, tracer.NoG),  // 7
+			step(9, tracer.StepWake, 3, tracer.NoG), // 8: by a timer
+			step(10, tracer.StepEnd, 3, tracer.NoG), // 9
+		},
+	}
+}
+
+func TestMoves(t *testing.T) {
+	ix := newIndex(navTimeline(), false)
+	for _, tc := range []struct {
+		name string
+		move func(pos int) (int, string)
+		from int
+		want int
+	}{
+		{"next of the consumer", func(p int) (int, string) { return ix.nextOf(2, p, 1) }, 0, 2},
+		{"next of the consumer, its wake-up", func(p int) (int, string) { return ix.nextOf(2, p, 1) }, 2, 3},
+		{"next of the consumer from another's step", func(p int) (int, string) { return ix.nextOf(2, p, 1) }, 4, 5},
+		{"none after the consumer's end", func(p int) (int, string) { return ix.nextOf(2, p, 1) }, 7, -1},
+		{"previous of the consumer", func(p int) (int, string) { return ix.nextOf(2, p, -1) }, 5, 3},
+		{"none before main's first", func(p int) (int, string) { return ix.nextOf(1, p, -1) }, 6, -1},
+
+		{"back to who woke the receiver", ix.wakeBack, 5, 3},
+		{"back from a wake-up to the waker's", ix.wakeBack, 3, 1},
+		{"back from a creation by one never woken", ix.wakeBack, 1, -1},
+		{"back from a step to a timer's wake-up", ix.wakeBack, 9, 8},
+		{"back from a timer's wake-up", ix.wakeBack, 8, -1},
+
+		{"forward from a send to the wake-up it made", ix.wakeForward, 4, 3},
+		{"forward from a wake-up to what the woken did", ix.wakeForward, 3, 5},
+		{"forward from a receive to the wake-up it made", ix.wakeForward, 5, 6},
+		{"forward from a wake-up of one that does nothing after", ix.wakeForward, 6, -1},
+		{"forward from a goroutine that wakes nobody", ix.wakeForward, 9, -1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, why := tc.move(tc.from)
+			if got != tc.want {
+				t.Errorf("got %d (%q) from %d, want %d", got, why, tc.from, tc.want)
+			}
+			if got < 0 && why == "" {
+				t.Errorf("got no reason for going nowhere")
+			}
+		})
+	}
+}
+
+func TestMatching(t *testing.T) {
+	ix := newIndex(navTimeline(), false)
+	ix.setFilter("PROD")
+	if len(ix.rows) != 1 || ix.rows[0].ID != 3 {
+		t.Fatalf("got %d lanes for filter PROD, want the producer's alone", len(ix.rows))
+	}
+	for _, tc := range []struct {
+		from, dir, want int
+	}{
+		{0, 1, 1}, {1, 1, 4}, {4, 1, 8}, {9, 1, -1}, {9, -1, 8}, {1, -1, -1},
+	} {
+		if got, _ := ix.matching(tc.from, tc.dir); got != tc.want {
+			t.Errorf("got matching(%d, %d) = %d, want %d", tc.from, tc.dir, got, tc.want)
+		}
+	}
+
+	// By id too, and the empty filter shows every lane.
+	if ix.setFilter("g2"); len(ix.rows) != 1 || ix.rows[0].ID != 2 {
+		t.Errorf("got %d lanes for filter g2, want the consumer's alone", len(ix.rows))
+	}
+	if ix.setFilter(""); len(ix.rows) != 3 {
+		t.Errorf("got %d lanes with no filter, want 3", len(ix.rows))
+	}
+}
+
+func TestAtTime(t *testing.T) {
+	ix := newIndex(navTimeline(), false)
+	for _, tc := range []struct {
+		t    tracer.Time
+		want int
+	}{
+		{0, 0}, {1, 0}, {4, 3}, {4 - 1, 2}, {10, 9}, {100, 9},
+	} {
+		if got := ix.atTime(tc.t); got != tc.want {
+			t.Errorf("got atTime(%d) = %d, want %d", tc.t, got, tc.want)
+		}
+	}
+}
