@@ -18,8 +18,12 @@
 //
 // # Concurrency
 //
-// Replay runs tview's event loop on the calling goroutine. The only other
-// goroutine, the player behind the Space key, changes nothing itself: it
-// queues each step through the application's QueueUpdateDraw, and ends
-// when playing stops or the replay ends.
+// Replay runs tview's event loop on the calling goroutine, and only that
+// loop touches the views and the replay's state. The player behind the
+// Space key changes nothing itself: it queues each step through the
+// application's QueueUpdateDraw, and ends when playing stops. Quitting
+// while it plays stops it and leaves the loop running until it has ended,
+// through a goroutine that waits for the player and then queues the stop:
+// a player left waiting in QueueUpdateDraw after the loop ended would wait
+// for ever.
 package ui

@@ -15,30 +15,32 @@ type look struct {
 	glyph string
 	color tcell.Color
 	name  string // for the legend
+	bit   uint16 // its bit in a set of looks (see legend); 0 for none
 }
 
 // The looks of a lane, one per state and kind of wait, and of the marks.
 var (
-	lookRunning  = look{"█", tcell.ColorGreen, "running"}
-	lookRunnable = look{"▒", tcell.ColorOlive, "runnable"}
-	lookSend     = look{"»", tcell.ColorRed, "blocked: send"}
-	lookRecv     = look{"«", tcell.ColorRed, "blocked: receive"}
-	lookSelect   = look{"?", tcell.ColorFuchsia, "blocked: select"}
-	lookSync     = look{"#", tcell.ColorMaroon, "blocked: sync"}
-	lookSleep    = look{"z", tcell.ColorBlue, "sleep"}
-	lookIO       = look{"~", tcell.ColorTeal, "I/O"}
-	lookWait     = look{"·", tcell.ColorGray, "other wait"}
-	lookSyscall  = look{"$", tcell.ColorAqua, "syscall"}
-	lookNone     = look{" ", tcell.ColorDefault, ""}
+	lookRunning  = look{"█", tcell.ColorGreen, "running", 1 << 0}
+	lookRunnable = look{"▒", tcell.ColorOlive, "runnable", 1 << 1}
+	lookSend     = look{"»", tcell.ColorRed, "blocked: send", 1 << 2}
+	lookRecv     = look{"«", tcell.ColorRed, "blocked: receive", 1 << 3}
+	lookSelect   = look{"?", tcell.ColorFuchsia, "blocked: select", 1 << 4}
+	lookSync     = look{"#", tcell.ColorMaroon, "blocked: sync", 1 << 5}
+	lookSleep    = look{"z", tcell.ColorBlue, "sleep", 1 << 6}
+	lookIO       = look{"~", tcell.ColorTeal, "I/O", 1 << 7}
+	lookWait     = look{"·", tcell.ColorGray, "other wait", 1 << 8}
+	lookSyscall  = look{"$", tcell.ColorAqua, "syscall", 1 << 9}
+	lookNone     = look{" ", tcell.ColorDefault, "", 0}
 
 	markLooks = map[tracer.OpKind]look{
-		tracer.Send:  {"▲", tcell.ColorWhite, "send"},
-		tracer.Recv:  {"▼", tcell.ColorWhite, "receive"},
-		tracer.Close: {"×", tcell.ColorWhite, "close"},
+		tracer.Send:  {"▲", tcell.ColorWhite, "send", 1 << 10},
+		tracer.Recv:  {"▼", tcell.ColorWhite, "receive", 1 << 11},
+		tracer.Close: {"×", tcell.ColorWhite, "close", 1 << 12},
 	}
 )
 
-// legend lists the looks in the order the legend shows them.
+// legend lists the looks in the order the legend shows them. The lanes
+// pane shows those it draws; the help shows them all.
 var legend = []look{
 	lookRunning, lookRunnable, lookSend, lookRecv, lookSelect, lookSync,
 	lookSleep, lookIO, lookWait, lookSyscall,

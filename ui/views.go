@@ -42,11 +42,12 @@ func (v *lanesView) Draw(screen tcell.Screen) {
 	rows := h - 2
 	first := r.firstRow(rows)
 	curCol := timeCol(step.Time, from, to, cols)
+	var drawn uint16 // the looks drawn, for the legend
 	for i := 0; i < rows && first+i < len(r.ix.rows); i++ {
-		v.drawLane(screen, x, y+1+i, cols, first+i, from, to, curCol)
+		drawn |= v.drawLane(screen, x, y+1+i, cols, first+i, from, to, curCol)
 	}
 	v.drawWake(screen, x+labelWidth+1+curCol, y+1, rows, first, step)
-	v.drawLegend(screen, x, y+h-1, w)
+	v.drawLegend(screen, x, y+h-1, w, drawn)
 }
 
 // rowAt returns the lane drawn at screen row y, or -1.
@@ -64,8 +65,9 @@ func (v *lanesView) rowAt(y int) int {
 
 // drawLane draws row i: its label and a cell per column, each cell showing
 // the goroutine's state at the column's middle, or the mark of an
-// operation it completed within the column.
-func (v *lanesView) drawLane(screen tcell.Screen, x, y, cols, i int, from, to tracer.Time, curCol int) {
+// operation it completed within the column. It returns the set of the
+// looks it drew.
+func (v *lanesView) drawLane(screen tcell.Screen, x, y, cols, i int, from, to tracer.Time, curCol int) uint16 {
 	r := v.r
 	g := r.ix.rows[i]
 	style := styleText
@@ -77,6 +79,7 @@ func (v *lanesView) drawLane(screen tcell.Screen, x, y, cols, i int, from, to tr
 	putString(screen, x, y, laneLabel(g, labelWidth), r.paint(style))
 	width := float64(to-from) / float64(cols)
 	marks, m := r.ix.marks[g.ID], 0
+	var drawn uint16
 	for col := 0; col < cols; col++ {
 		lo := from + tracer.Time(float64(col)*width)
 		hi := from + tracer.Time(float64(col+1)*width)
@@ -95,7 +98,9 @@ func (v *lanesView) drawLane(screen tcell.Screen, x, y, cols, i int, from, to tr
 			}
 		}
 		screen.Put(x+labelWidth+1+col, y, lk.glyph, st)
+		drawn |= lk.bit
 	}
+	return drawn
 }
 
 // drawWake draws the current wake-up edge: a line in the cursor's column
@@ -122,10 +127,14 @@ func (v *lanesView) drawWake(screen tcell.Screen, col, top, rows, first int, s t
 	}
 }
 
-// drawLegend draws the key to the glyphs on one line.
-func (v *lanesView) drawLegend(screen tcell.Screen, x, y, w int) {
+// drawLegend draws on one line the key to the looks drawn, those of the
+// states first.
+func (v *lanesView) drawLegend(screen tcell.Screen, x, y, w int, drawn uint16) {
 	col := x
 	for _, lk := range legend {
+		if drawn&lk.bit == 0 {
+			continue
+		}
 		if col+len(lk.name)+3 > x+w {
 			break
 		}
