@@ -96,7 +96,8 @@ func TestFollowWake(t *testing.T) {
 	if got := stepNumber(t, f); got != want+1 {
 		t.Fatalf("got step %d after [, want %d", got, want+1)
 	}
-	if line := currentStep(t, f); !strings.Contains(line, "was woken by") && !strings.Contains(line, "was created by") {
+	line := currentStep(t, f)
+	if !strings.Contains(line, "was woken by") && !strings.Contains(line, "was created by") {
 		t.Errorf("got current step %q after [, want a wake-up", line)
 	}
 
@@ -160,7 +161,8 @@ func findingsTimeline() *tracer.Timeline {
 	tl := smallTimeline()
 	tl.Findings = []tracer.Finding{
 		{Kind: tracer.Leak, G: 2, Time: 60, Detail: "consumer blocked in chan receive"},
-		{Kind: tracer.Deadlock, G: tracer.NoG, Time: 85, Detail: "all 2 goroutines of the program are blocked from here on"},
+		{Kind: tracer.Deadlock, G: tracer.NoG, Time: 85,
+			Detail: "all 2 goroutines of the program are blocked from here on"},
 	}
 	return tl
 }
@@ -263,5 +265,23 @@ func TestPlayThenQuit(t *testing.T) {
 	}
 	if err := h.stop(); err != nil {
 		t.Errorf("got %v from Replay after playing and q, want nil", err)
+	}
+}
+
+func TestFilterMatchingNothing(t *testing.T) {
+	h := start(t, pipeline(t, "-n", "3"))
+	f := h.keys("/", "nosuchgoroutine")
+	wantText(t, f, `no lane matches "nosuchgoroutine"`, "filter lanes: nosuchgoroutine")
+	if got := stepNumber(t, h.keys("Enter", ".")); got != 1 {
+		t.Errorf("got step %d after . with no lane, want to stay at 1", got)
+	}
+	wantText(t, h.last(), "no lane selected")
+	f = h.keys("/", "Backtab")
+	for range len("nosuchgoroutine") {
+		f = h.press(tcell.KeyBackspace2, 0)
+	}
+	wantText(t, f, "filter lanes: ▏")
+	if laneRow(f, "counter") < 0 {
+		t.Errorf("got no counter lane once the filter was erased:\n%s", f.text())
 	}
 }

@@ -201,7 +201,8 @@ func TestChannelAt(t *testing.T) {
 		{"handing over", chNaturals, 11, channelState{handing: []string{"7"}, recvers: []string{"g2"}}},
 		{"handed over", chNaturals, 12, channelState{}},
 		{"a value nobody takes", chStuck, 13, channelState{buffer: []string{"x"}}},
-		{"full for good", chStuck, 15, channelState{buffer: []string{"x"}, senders: []string{"g1 (y)"}, recvers: []string{"g2"}}},
+		{"full for good", chStuck, 15, channelState{buffer: []string{"x"},
+			senders: []string{"g1 (y)"}, recvers: []string{"g2"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := channelAt(ix, tc.ch, tc.step)

@@ -240,7 +240,8 @@ func (r *replay) filterKey(ev *tcell.EventKey) {
 // that tview's own handlers, which the views do not use, see none. A move
 // is let through: tview hands the actions of one event to this function
 // in turn, and once one is taken the next come without the event.
-func (r *replay) mouse(ev *tcell.EventMouse, action tview.MouseAction) (*tcell.EventMouse, tview.MouseAction) {
+func (r *replay) mouse(ev *tcell.EventMouse, action tview.MouseAction) (
+	*tcell.EventMouse, tview.MouseAction) {
 	if action == tview.MouseMove {
 		return ev, action
 	}

@@ -204,16 +204,12 @@ func (r *replay) paint(st tcell.Style) tcell.Style {
 	return st
 }
 
-// newBox returns a box with the title, bordered when it has one. It has the
-// terminal's own background, and with colour off a border and title in the
-// terminal's own colour.
+// newBox returns a box with the title, bordered when it has one. The box
+// holds the pane's place and title; drawBorder draws it.
 func (r *replay) newBox(title string) *tview.Box {
-	b := tview.NewBox().SetBackgroundColor(tcell.ColorDefault)
+	b := tview.NewBox()
 	if title != "" {
 		b.SetBorder(true).SetTitle(title)
-	}
-	if r.noColor {
-		b.SetBorderColor(tcell.ColorDefault).SetTitleColor(tcell.ColorDefault)
 	}
 	return b
 }
@@ -254,7 +250,7 @@ func (r *replay) selected() *tracer.Goroutine {
 	return r.ix.rows[r.sel]
 }
 
-// select moves the lane selection to row i, kept in range.
+// selectRow moves the lane selection to row i, kept in range.
 func (r *replay) selectRow(i int) {
 	r.sel = min(max(i, 0), max(len(r.ix.rows)-1, 0))
 }

@@ -46,7 +46,12 @@ func (v *lanesView) Draw(screen tcell.Screen) {
 	for i := 0; i < rows && first+i < len(r.ix.rows); i++ {
 		drawn |= v.drawLane(screen, x, y+1+i, cols, first+i, from, to, curCol)
 	}
-	v.drawWake(screen, x+labelWidth+1+curCol, y+1, rows, first, step)
+	if len(r.ix.rows) == 0 {
+		putString(screen, x, y+1, fit("no lane matches "+quote(r.ix.filter), w), r.paint(styleDim))
+	}
+	if curCol >= 0 {
+		v.drawWake(screen, x+labelWidth+1+curCol, y+1, rows, first, step)
+	}
 	v.drawLegend(screen, x, y+h-1, w, drawn)
 }
 
