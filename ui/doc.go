@@ -1,7 +1,10 @@
 // Package ui replays a tracer.Timeline in the terminal with tview: a lane
 // per goroutine over time, the channels with what is in their buffers and
-// who waits on them, and the current step in plain words, moved step by
-// step with the keyboard.
+// who waits on them, the current step in plain words with its stack and
+// select cases, and the run's findings. The cursor moves a step at a time,
+// a goroutine's step at a time, or along wake-up edges, with the keyboard
+// (keyHelp is the key map) and the mouse. It neither changes nor saves
+// the timeline.
 //
 // Every view is a function of the timeline, the cursor (the current step)
 // and the viewport; stepping forward and back gives the same picture. The
@@ -15,6 +18,11 @@
 // screen, and leaves clearing it to the application: tview's own boxes and
 // pages fill their area with a new string per cell, so the views draw their
 // borders themselves.
+//
+// BUG: ] and [ take a goroutine's wake-up of another to be the first it
+// made since its own previous step: the trace says who woke whom, not by
+// which operation. While the replay runs, the terminal's own text
+// selection needs Shift held, as the replay takes the mouse.
 //
 // # Concurrency
 //
