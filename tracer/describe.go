@@ -31,15 +31,16 @@ func (t *Timeline) Name(id GID) string {
 	if id == NoG {
 		return "a timer or the network"
 	}
-	g := t.byID[id]
+	g := t.Goroutine(id)
 	if g == nil {
 		return "g" + strconv.FormatInt(int64(id), 10)
 	}
 	return ShortName(g.Name) + " g" + strconv.FormatInt(int64(id), 10)
 }
 
-// chanName returns a channel's name, or its id if it has none.
-func (t *Timeline) chanName(ci int32) string {
+// ChanName returns the name of channel ci (an index into Channels), or
+// "channel #ID" for a channel the trace does not name.
+func (t *Timeline) ChanName(ci int32) string {
 	c := t.Channels[ci]
 	if c.Name == "" {
 		return "channel #" + strconv.FormatUint(c.ID, 10)
@@ -58,7 +59,7 @@ func (t *Timeline) Describe(s Step) string {
 		}
 		return who + " was created by " + t.Name(s.Other)
 	case StepBlock:
-		return who + " blocked: " + t.blockText(t.byID[s.G].Blocks[s.Block])
+		return who + " blocked: " + t.blockText(t.Goroutine(s.G).Blocks[s.Block])
 	case StepWake:
 		return who + " was woken by " + t.Name(s.Other)
 	case StepEnd:
@@ -66,9 +67,9 @@ func (t *Timeline) Describe(s Step) string {
 	case StepMake:
 		c := t.Channels[s.Chan]
 		if c.Cap == 0 {
-			return who + " made " + t.chanName(s.Chan) + " (unbuffered)"
+			return who + " made " + t.ChanName(s.Chan) + " (unbuffered)"
 		}
-		return fmt.Sprintf("%s made %s (capacity %d)", who, t.chanName(s.Chan), c.Cap)
+		return fmt.Sprintf("%s made %s (capacity %d)", who, t.ChanName(s.Chan), c.Cap)
 	case StepSend, StepRecv, StepClose:
 		return who + " " + t.opText(s.Chan, t.Channels[s.Chan].Ops[s.Op])
 	case StepSelect:
@@ -92,7 +93,7 @@ func (t *Timeline) blockText(b Block) string {
 		if op.Kind == Send {
 			text += " of " + op.Value
 		}
-		text += " on " + t.chanName(b.Chan)
+		text += " on " + t.ChanName(b.Chan)
 	case b.Select >= 0:
 		text += " over " + t.caseList(t.Selects[b.Select])
 	}
@@ -101,7 +102,7 @@ func (t *Timeline) blockText(b Block) string {
 
 // opText says what a completed operation did: "sent 3 on naturals".
 func (t *Timeline) opText(ci int32, op Op) string {
-	name := t.chanName(ci)
+	name := t.ChanName(ci)
 	switch op.Kind {
 	case Send:
 		return "sent " + op.Value + " on " + name
@@ -124,27 +125,34 @@ func (t *Timeline) selectText(s Step) string {
 		t.opText(s.Chan, t.Channels[s.Chan].Ops[s.Op])
 }
 
-// caseList names a select's cases: "send on naturals, receive from abort".
+// caseList names a select's cases: "send to naturals, receive from abort".
 func (t *Timeline) caseList(sel Select) string {
 	var text string
 	for i, c := range sel.Cases {
 		if i > 0 {
 			text += ", "
 		}
-		switch {
-		case c.Dir == 0:
-			text += "?"
-		case c.Dir == probe.DirNil:
-			text += "receive from a nil channel"
-		case c.Chan < 0:
-			text += "default"
-		case c.Dir == probe.DirSend:
-			text += "send to " + t.chanName(c.Chan)
-		default:
-			text += "receive from " + t.chanName(c.Chan)
-		}
+		text += t.CaseText(c, false)
 	}
 	return text
+}
+
+// CaseText says what a select case does: "send 3 to naturals" (the value
+// only when withValue), "receive from abort", "default".
+func (t *Timeline) CaseText(c SelectCase, withValue bool) string {
+	switch {
+	case c.Dir == probe.DirNil:
+		return "receive from a nil channel"
+	case c.Dir == probe.DirDefault:
+		return "default"
+	case c.Chan < 0 || int(c.Chan) >= len(t.Channels):
+		return "?"
+	case c.Dir == probe.DirSend && withValue:
+		return "send " + c.Value + " to " + t.ChanName(c.Chan)
+	case c.Dir == probe.DirSend:
+		return "send to " + t.ChanName(c.Chan)
+	}
+	return "receive from " + t.ChanName(c.Chan)
 }
 
 // StepStack returns the stack of the place in the program a step happened
@@ -153,7 +161,7 @@ func (t *Timeline) caseList(sel Select) string {
 func (t *Timeline) StepStack(s Step) int32 {
 	switch s.Kind {
 	case StepBlock:
-		return t.byID[s.G].Blocks[s.Block].Stack
+		return t.Goroutine(s.G).Blocks[s.Block].Stack
 	case StepSend, StepRecv, StepClose, StepSelect:
 		if s.Chan >= 0 && s.Op >= 0 {
 			return t.Channels[s.Chan].Ops[s.Op].Stack
@@ -169,7 +177,7 @@ func (t *Timeline) StepStack(s Step) int32 {
 // happened at, or "".
 func (t *Timeline) StepSite(s Step) string {
 	if s.Kind == StepBlock {
-		return t.byID[s.G].Blocks[s.Block].Site
+		return t.Goroutine(s.G).Blocks[s.Block].Site
 	}
 	if i := t.StepStack(s); i >= 0 {
 		return site(t.Stacks[i])

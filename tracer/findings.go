@@ -65,7 +65,7 @@ func leakDetail(tl *Timeline, g *Goroutine, blk Block) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s blocked in %s", ShortName(g.Name), blk.Reason)
 	if blk.Chan >= 0 {
-		fmt.Fprintf(&b, " on %s", tl.chanName(blk.Chan))
+		fmt.Fprintf(&b, " on %s", tl.ChanName(blk.Chan))
 	}
 	if blk.Site != "" {
 		fmt.Fprintf(&b, " at %s", blk.Site)

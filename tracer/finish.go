@@ -227,6 +227,20 @@ func site(frames []Frame) string {
 	return ""
 }
 
+// ProgramFrames returns a stack without its innermost frames of the
+// runtime and of package probe: the program's own frames, from where it
+// made the operation or began to wait.
+func ProgramFrames(stack []Frame) []Frame {
+	for i, f := range stack {
+		pkg := funcPackage(f.Func)
+		if pkg != "runtime" && !strings.HasPrefix(pkg, "runtime/") &&
+			!strings.HasPrefix(pkg, "internal/") && !strings.HasSuffix(pkg, "/tracer/probe") {
+			return stack[i:]
+		}
+	}
+	return stack
+}
+
 func frameSite(f Frame) string {
 	return fmt.Sprintf("%s:%d", path.Base(f.File), f.Line)
 }

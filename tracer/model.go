@@ -200,5 +200,17 @@ type Timeline struct {
 	byID map[GID]*Goroutine
 }
 
-// Goroutine returns the goroutine with the given id, or nil.
-func (t *Timeline) Goroutine(id GID) *Goroutine { return t.byID[id] }
+// Goroutine returns the goroutine with the given id, or nil. A Timeline
+// made by Read finds it in a map; one built by hand (in a test) is
+// searched.
+func (t *Timeline) Goroutine(id GID) *Goroutine {
+	if t.byID == nil {
+		for _, g := range t.Goroutines {
+			if g.ID == id {
+				return g
+			}
+		}
+		return nil
+	}
+	return t.byID[id]
+}

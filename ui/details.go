@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/gocspviz/gocspviz/tracer"
-	"github.com/gocspviz/gocspviz/tracer/probe"
 )
 
 // stepDetails says all the timeline knows of step s, in lines of at most
@@ -40,27 +39,11 @@ func stepDetails(tl *tracer.Timeline, s tracer.Step, width int) []string {
 	if st := tl.StepStack(s); st >= 0 && int(st) < len(tl.Stacks) {
 		add("")
 		add("stack:")
-		for _, f := range programFrames(tl.Stacks[st]) {
+		for _, f := range tracer.ProgramFrames(tl.Stacks[st]) {
 			add(fmt.Sprintf("  %s  %s:%d", tracer.ShortName(f.Func), filepath.Base(f.File), f.Line))
 		}
 	}
 	return out
-}
-
-// probePrefix begins the names of the functions of package probe, whose
-// frames top the stack of every annotated operation.
-const probePrefix = "github.com/gocspviz/gocspviz/tracer/probe."
-
-// programFrames returns a stack without its innermost frames of the
-// runtime and of package probe: the program's own frames, from where it
-// made the operation.
-func programFrames(stack []tracer.Frame) []tracer.Frame {
-	for i, f := range stack {
-		if !strings.HasPrefix(f.Func, probePrefix) && !strings.HasPrefix(f.Func, "runtime.") {
-			return stack[i:]
-		}
-	}
-	return stack
 }
 
 // stateAt says what g was doing at time t: "running", "waiting: chan
@@ -124,23 +107,7 @@ func selectCases(tl *tracer.Timeline, sel tracer.Select) []string {
 		if i == sel.Chosen {
 			mark = "  ▶ "
 		}
-		name := "?"
-		if c.Chan >= 0 && int(c.Chan) < len(tl.Channels) {
-			name = tl.Channels[c.Chan].Name
-			if name == "" {
-				name = fmt.Sprintf("#%d", tl.Channels[c.Chan].ID)
-			}
-		}
-		switch {
-		case c.Dir == probe.DirNil:
-			out = append(out, mark+"receive from a nil channel")
-		case c.Dir == probe.DirDefault || c.Chan < 0:
-			out = append(out, mark+"default")
-		case c.Dir == probe.DirSend:
-			out = append(out, mark+"send "+c.Value+" to "+name)
-		default:
-			out = append(out, mark+"receive from "+name)
-		}
+		out = append(out, mark+tl.CaseText(c, true))
 	}
 	if sel.Chosen < 0 {
 		out = append(out, "  (no case chosen)")

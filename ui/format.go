@@ -133,7 +133,7 @@ func channelAt(ix *index, ci int, k int32) channelState {
 	c, ch := tl.Channels[ci], &ix.chans[ci]
 	st := channelState{name: c.Name, cap: c.Cap, closed: ch.closed <= k}
 	if st.name == "" {
-		st.name = fmt.Sprintf("#%d", c.ID)
+		st.name = tl.ChanName(int32(ci))
 	}
 	ch.showing(c, tl.Steps[k].Time, k, func(i int) {
 		op := c.Ops[i]

@@ -189,20 +189,20 @@ func TestChannelAt(t *testing.T) {
 		{"two sent", chJobs, 1, channelState{buffer: []string{"a", "b"}}},
 		{"oldest received", chJobs, 2, channelState{buffer: []string{"b"}}},
 		{"full", chJobs, 3, channelState{buffer: []string{"b", "c"}}},
-		{"full, a sender waits", chJobs, 4, channelState{buffer: []string{"b", "c"}, senders: []string{"g1 (d)"}}},
-		{"room made, the sender not yet in", chJobs, 5, channelState{buffer: []string{"c"}, senders: []string{"g1 (d)"}}},
+		{"full, a sender waits", chJobs, 4, channelState{buffer: []string{"b", "c"}, senders: []string{"producer g1 (d)"}}},
+		{"room made, the sender not yet in", chJobs, 5, channelState{buffer: []string{"c"}, senders: []string{"producer g1 (d)"}}},
 		{"the waiting send went in", chJobs, 6, channelState{buffer: []string{"c", "d"}}},
 		{"closed with values left", chJobs, 7, channelState{closed: true, buffer: []string{"c", "d"}}},
-		{"a receiver waits from the start", chDone, 0, channelState{recvers: []string{"g2"}}},
-		{"closed, the receiver not yet woken", chDone, 8, channelState{closed: true, recvers: []string{"g2"}}},
+		{"a receiver waits from the start", chDone, 0, channelState{recvers: []string{"consumer g2"}}},
+		{"closed, the receiver not yet woken", chDone, 8, channelState{closed: true, recvers: []string{"consumer g2"}}},
 		{"closed and drained", chDone, 9, channelState{closed: true}},
 		{"not yet used", chNaturals, 9, channelState{}},
-		{"sender and receiver wait", chNaturals, 10, channelState{senders: []string{"g1 (7)"}, recvers: []string{"g2"}}},
-		{"handing over", chNaturals, 11, channelState{handing: []string{"7"}, recvers: []string{"g2"}}},
+		{"sender and receiver wait", chNaturals, 10, channelState{senders: []string{"producer g1 (7)"}, recvers: []string{"consumer g2"}}},
+		{"handing over", chNaturals, 11, channelState{handing: []string{"7"}, recvers: []string{"consumer g2"}}},
 		{"handed over", chNaturals, 12, channelState{}},
 		{"a value nobody takes", chStuck, 13, channelState{buffer: []string{"x"}}},
 		{"full for good", chStuck, 15, channelState{buffer: []string{"x"},
-			senders: []string{"g1 (y)"}, recvers: []string{"g2"}}},
+			senders: []string{"producer g1 (y)"}, recvers: []string{"consumer g2"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := channelAt(ix, tc.ch, tc.step)
@@ -240,16 +240,16 @@ func TestChannelLines(t *testing.T) {
 		{"buffered", chJobs, 5, []string{
 			"jobs  cap 2",
 			"  [ c |   ]  1/2",
-			"  sending: g1 (d)",
+			"  sending: producer g1 (d)",
 		}},
 		{"closed", chDone, 8, []string{
 			"done  unbuffered  closed",
-			"  receiving: g2",
+			"  receiving: consumer g2",
 		}},
 		{"unnamed, handing over", chNaturals, 11, []string{
-			"#3  unbuffered",
+			"channel #3  unbuffered",
 			"  handing over: 7",
-			"  receiving: g2",
+			"  receiving: consumer g2",
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
