@@ -71,7 +71,7 @@ func newFlagSet(name string) *flag.FlagSet {
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
-			return usageError("%s flags", fs.Name())
+			return err
 		}
 		return usageError("%s: %v", fs.Name(), err)
 	}
