@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	xtrace "golang.org/x/exp/trace"
 )
@@ -94,7 +95,7 @@ const progressEvery = 1 << 20
 // it sends: the reader checks every declared length (a batch is at most
 // 64 KiB, a string 1 KiB, a stack 128 frames) before it allocates.
 func Read(r io.Reader, progress func(read, total int64)) (tl *Timeline, err error) {
-	cr := &countingReader{r: r, total: sizeOf(r), progress: progress}
+	cr := &countingReader{r: r, total: sizeOf(r)}
 	b := newBuilder()
 
 	// The trace reader is not hardened against every corrupt input: it
@@ -131,8 +132,11 @@ func Read(r io.Reader, progress func(read, total int64)) (tl *Timeline, err erro
 		}
 		return nil, b.broken(err, cr.eof && truncated(err))
 	}
+	d := decode(xr)
+	defer d.close()
+	var next int64 // when to report progress next
 	for {
-		ev, err := readEvent(xr)
+		batch, err := d.next()
 		if err == io.EOF {
 			break
 		}
@@ -142,13 +146,20 @@ func Read(r io.Reader, progress func(read, total int64)) (tl *Timeline, err erro
 			}
 			return nil, b.broken(err, cr.eof && truncated(err))
 		}
-		b.event(&ev)
+		for i := range batch {
+			b.event(&batch[i])
+		}
+		d.recycle(batch)
+		if n := cr.n.Load(); progress != nil && n >= next {
+			progress(n, cr.total)
+			next = n + progressEvery
+		}
 	}
 	if b.events == b.syncs {
 		return nil, fmt.Errorf("tracer: %w: no events", ErrBroken)
 	}
 	if progress != nil {
-		progress(cr.n, cr.total)
+		progress(cr.n.Load(), cr.total)
 	}
 	return b.finish(), nil
 }
@@ -239,27 +250,24 @@ func HeaderVersion(header []byte) (string, error) {
 // the Go releases that changed the format.
 var formats = []int{11, 19, 21, 22, 23, 25, 26}
 
-// countingReader counts the bytes read through it and reports progress.
+// countingReader counts the bytes read through it. It is read by the
+// decoder's goroutine; n may be loaded from any goroutine, err and eof only
+// once the decoder has ended.
 type countingReader struct {
-	r        io.Reader
-	n, total int64
-	next     int64
-	err      error // the first error of r other than io.EOF
-	eof      bool  // r is read to its end
-	progress func(read, total int64)
+	r     io.Reader
+	n     atomic.Int64
+	total int64
+	err   error // the first error of r other than io.EOF
+	eof   bool  // r is read to its end
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
-	c.n += int64(n)
+	c.n.Add(int64(n))
 	if err == io.EOF {
 		c.eof = true
 	} else if err != nil && c.err == nil {
 		c.err = err
-	}
-	if c.progress != nil && c.n >= c.next {
-		c.progress(c.n, c.total)
-		c.next = c.n + progressEvery
 	}
 	return n, err
 }
