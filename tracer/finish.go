@@ -257,6 +257,9 @@ func ShortName(name string) string {
 		return "main"
 	}
 	pkg := funcPackage(name)
+	if len(pkg) >= len(name) {
+		return name // no function after the package: not a name we know
+	}
 	short := name[strings.LastIndexByte(pkg, '/')+1:]
 	if !isStd(pkg) {
 		short = name[len(pkg)+1:]

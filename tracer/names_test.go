@@ -24,6 +24,7 @@ func TestShortName(t *testing.T) {
 		{"github.com/gocspviz/gocspviz/scenarios.counter", "counter"},
 		{"net/http.(*conn).serve", "http.(*conn).serve"},
 		{"", "?"},
+		{"github.com/x/y", "github.com/x/y"},
 	}
 	for _, tc := range tests {
 		if got := ShortName(tc.fn); got != tc.want {
