@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/gdamore/tcell/v2"
@@ -200,6 +201,46 @@ func slots(values []string, capacity int) string {
 	}
 	fmt.Fprintf(&b, "]  %d/%d", len(values), capacity)
 	return b.String()
+}
+
+// siteGroup is the goroutines waiting on one kind of operation at one
+// place in the program.
+type siteGroup struct {
+	what  string   // "chan receive at server.go:88"
+	names []string // the goroutines, in lane order
+}
+
+// waitingBySite groups the goroutines of rows that wait at time t on
+// another goroutine (a channel, a select, a lock) by reason and site. This
+// is what a trace without annotations says of who waits for whom.
+func waitingBySite(rows []*tracer.Goroutine, t tracer.Time) []siteGroup {
+	var groups []siteGroup
+	at := map[string]int{}
+	for _, g := range rows {
+		sp, ok := spanAt(g, t)
+		if !ok || sp.State != tracer.Waiting || sp.Block < 0 {
+			continue
+		}
+		b := g.Blocks[sp.Block]
+		switch waitLook(b.Reason) {
+		case lookSend, lookRecv, lookSelect, lookSync:
+		default:
+			continue
+		}
+		what := b.Reason
+		if b.Site != "" {
+			what += " at " + b.Site
+		}
+		i, ok := at[what]
+		if !ok {
+			i = len(groups)
+			at[what] = i
+			groups = append(groups, siteGroup{what: what})
+		}
+		groups[i].names = append(groups[i].names, fmt.Sprintf("%s g%d", tracer.ShortName(g.Name), g.ID))
+	}
+	slices.SortStableFunc(groups, func(a, b siteGroup) int { return len(b.names) - len(a.names) })
+	return groups
 }
 
 // stepLine renders a step as the steps panel lists it.

@@ -396,3 +396,35 @@ func TestNextMark(t *testing.T) {
 		})
 	}
 }
+
+func TestWaitingBySite(t *testing.T) {
+	waiting := func(id tracer.GID, name, reason, site string) *tracer.Goroutine {
+		return &tracer.Goroutine{
+			ID: id, Name: name,
+			Spans:  []tracer.Span{{Start: 0, End: 100, State: tracer.Waiting, Block: 0}},
+			Blocks: []tracer.Block{{Reason: reason, Site: site, End: 100}},
+		}
+	}
+	running := &tracer.Goroutine{ID: 9, Name: "main.work",
+		Spans: []tracer.Span{{Start: 0, End: 100, State: tracer.Running, Block: -1}}}
+	rows := []*tracer.Goroutine{
+		waiting(1, "main.server", "chan receive", "server.go:88"),
+		waiting(2, "main.worker", "chan send", "work.go:12"),
+		waiting(3, "main.server", "chan receive", "server.go:88"),
+		waiting(4, "main.nap", "sleep", "nap.go:3"),
+		running,
+	}
+	got := waitingBySite(rows, 50)
+	want := []siteGroup{
+		{"chan receive at server.go:88", []string{"server g1", "server g3"}},
+		{"chan send at work.go:12", []string{"worker g2"}},
+	}
+	if !slices.EqualFunc(got, want, func(a, b siteGroup) bool {
+		return a.what == b.what && slices.Equal(a.names, b.names)
+	}) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+	if got := waitingBySite(rows, 200); len(got) != 0 {
+		t.Errorf("after the spans: got %v, want no groups", got)
+	}
+}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/gocspviz/gocspviz/tracer"
 )
@@ -100,14 +101,14 @@ func (r *replay) stepAt(y int) int {
 // channelLines shows the channels as they are after the current step, as
 // many as fit.
 func (r *replay) channelLines(width, height int) []line {
-	if len(r.tl.Channels) == 0 {
-		return []line{{"no annotated channels in this trace", styleDim}}
-	}
-	var out []line
 	k := int32(0)
 	if len(r.ix.steps) > 0 {
 		k = r.ix.steps[r.cur]
 	}
+	if len(r.tl.Channels) == 0 {
+		return r.siteLines(width, height, r.step().Time)
+	}
+	var out []line
 	for ci := 0; ci < len(r.tl.Channels) && len(out) < height; ci++ {
 		for i, text := range channelAt(r.ix, ci, k).lines(width) {
 			st := styleText
@@ -116,6 +117,29 @@ func (r *replay) channelLines(width, height int) []line {
 			}
 			out = append(out, line{text, st})
 		}
+	}
+	return out
+}
+
+// siteLines stands in for the channels of a trace without annotations:
+// the goroutines waiting on channels, selects and locks at time t, grouped
+// by what they wait on and where, the largest group first.
+func (r *replay) siteLines(width, height int, t tracer.Time) []line {
+	groups := waitingBySite(r.ix.rows, t)
+	if len(groups) == 0 {
+		return []line{
+			{fit("no annotated channels; nobody waits", width), styleDim},
+			{fit("on a channel or lock at this step", width), styleDim},
+		}
+	}
+	out := []line{{fit("no annotated channels; waiting now:", width), styleDim}}
+	for _, g := range groups {
+		if len(out) >= height {
+			break
+		}
+		out = append(out,
+			line{fit(fmt.Sprintf("%d  %s", len(g.names), g.what), width), styleText.Bold(true)},
+			line{fit("   "+strings.Join(g.names, ", "), width), styleText})
 	}
 	return out
 }
