@@ -88,12 +88,14 @@ const progressEvery = 1 << 20
 // that holds the timeline of the events before it. Any other error comes
 // from reading r, or is a bug of this package, and says so.
 //
-// BUG: Memory grows with the longest generation of the trace (the runtime
+// BUG: The timeline takes about twelve times the trace's size in memory
+// (a 52 MB trace of go test time, 8.8 million events, kept 623 MB), and
+// reading needs the longest generation of the trace besides (the runtime
 // starts one every second), since the trace reader holds a generation
-// whole, and for traces of Go 1.21 and older with the whole trace, which
-// is converted at once. A hostile input cannot make it allocate more than
-// it sends: the reader checks every declared length (a batch is at most
-// 64 KiB, a string 1 KiB, a stack 128 frames) before it allocates.
+// whole, or the whole trace for Go 1.21 and older, converted at once. A
+// hostile input cannot make it allocate more than it sends: the reader
+// checks every declared length (a batch is at most 64 KiB, a string 1
+// KiB, a stack 128 frames) before it allocates.
 func Read(r io.Reader, progress func(read, total int64)) (tl *Timeline, err error) {
 	cr := &countingReader{r: r, total: sizeOf(r)}
 	b := newBuilder()
