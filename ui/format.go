@@ -37,8 +37,14 @@ var (
 		tracer.Send:  {"▲", tcell.ColorWhite, "send", 1 << 10},
 		tracer.Recv:  {"▼", tcell.ColorWhite, "receive", 1 << 11},
 		tracer.Close: {"×", tcell.ColorWhite, "close", 1 << 12},
+		markLog:      {"•", tcell.ColorYellow, "log, task, region", 1 << 13},
 	}
 )
+
+// markLog is the kind of mark a user annotation (a runtime/trace log, or
+// a task's or region's start or end) leaves on its lane, beside the kinds
+// of channel operation.
+const markLog tracer.OpKind = 1 << 7
 
 // legend lists the looks in the order the legend shows them. The lanes
 // pane shows those it draws; the help shows them all.
@@ -46,6 +52,7 @@ var legend = []look{
 	lookRunning, lookRunnable, lookSend, lookRecv, lookSelect, lookSync,
 	lookSleep, lookIO, lookWait, lookSyscall,
 	markLooks[tracer.Send], markLooks[tracer.Recv], markLooks[tracer.Close],
+	markLooks[markLog],
 }
 
 // spanLook returns how a span is drawn.

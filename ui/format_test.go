@@ -428,3 +428,20 @@ func TestWaitingBySite(t *testing.T) {
 		t.Errorf("after the spans: got %v, want no groups", got)
 	}
 }
+
+// TestLogMarks checks that a user annotation leaves a mark on its lane.
+func TestLogMarks(t *testing.T) {
+	g := &tracer.Goroutine{ID: 4, Name: "main.main",
+		Spans: []tracer.Span{{Start: 0, End: 100, State: tracer.Running, Block: -1}}}
+	tl := &tracer.Timeline{
+		Duration: 100, End: 100,
+		Goroutines: []*tracer.Goroutine{g},
+		Logs:       []tracer.Log{{G: 4, Time: 40, Category: "region", Message: "begin load"}},
+		Steps: []tracer.Step{{Time: 40, Kind: tracer.StepLog, G: 4, Other: tracer.NoG,
+			Chan: -1, Op: -1, Block: -1, Select: -1, Log: 0}},
+	}
+	ix := newIndex(tl, false)
+	if got := ix.marks[4]; len(got) != 1 || got[0].kind != markLog || got[0].t != 40 {
+		t.Errorf("got marks %v, want one log mark at 40", got)
+	}
+}

@@ -97,6 +97,9 @@ func newIndex(tl *tracer.Timeline, showSystem bool) *index {
 			op := tl.Channels[s.Chan].Ops[s.Op]
 			ix.marks[s.G] = append(ix.marks[s.G], mark{s.Time, op.Kind})
 		}
+		if s.Kind == tracer.StepLog {
+			ix.marks[s.G] = append(ix.marks[s.G], mark{s.Time, markLog})
+		}
 		if showSystem || !isSystem(tl, s.G) {
 			pos := int32(len(ix.steps))
 			ix.steps = append(ix.steps, int32(i))
