@@ -25,14 +25,19 @@ const usage = `gocspviz shows goroutines and channels at work.
 Usage:
   gocspviz list                         list the scenarios
   gocspviz run [flags] SCENARIO [args]  record a scenario, then replay it
-  gocspviz replay [flags] TRACE         replay a trace file, or - for stdin
+  gocspviz replay [flags] TRACE         replay a trace: a file, - for standard
+                                        input, or an http(s) URL of a trace
+                                        endpoint (/debug/pprof/trace?seconds=5)
 
 Flags of run and replay:
-  -o FILE       (run) keep the trace in FILE
-  -timeout D    (run) stop recording after D (default 5s)
   --text        print the replay step by step instead of opening the UI
   --json        print the timeline as JSON instead of opening the UI
+  -o FILE       (run) keep the trace in FILE
+  -timeout D    (run) stop recording after D (default 5s);
+                (replay) give up fetching a URL after D
   --summary     (replay) print the trace's facts instead of opening the UI
+  --partial     (replay) of a trace cut short or damaged, replay the events
+                before the damage
 
 Run "gocspviz run SCENARIO -h" for a scenario's own flags.
 `
