@@ -26,7 +26,13 @@ func stuck(reason string) bool {
 // BUG: A select that also waits on a timer is counted as stuck; the trace
 // does not say which channels a select of an uninstrumented program waits
 // on.
-func findings(tl *Timeline) []Finding {
+//
+// programEnded says that the probe marked the end of the recorded
+// function: the goroutines still blocked then are blocked for good. In any
+// other trace (an endpoint's window on a live server, say) the program may
+// have gone on after the trace, and the detail says only that they were
+// still blocked when it ended.
+func findings(tl *Timeline, programEnded bool) []Finding {
 	var fs []Finding
 	live, deadlock, since := 0, true, Time(0)
 	for _, g := range tl.Goroutines {
@@ -46,7 +52,11 @@ func findings(tl *Timeline) []Finding {
 		blk := g.Blocks[n-1]
 		since = max(since, blk.Start)
 		if !blk.SinceStart {
-			fs = append(fs, Finding{Kind: Leak, G: g.ID, Time: blk.Start, Detail: leakDetail(tl, g, blk)})
+			detail := leakDetail(tl, g, blk)
+			if !programEnded {
+				detail += ", still blocked when the trace ended"
+			}
+			fs = append(fs, Finding{Kind: Leak, G: g.ID, Time: blk.Start, Detail: detail})
 		}
 	}
 	if deadlock && live > 0 {

@@ -20,14 +20,17 @@ func (b *builder) finish() *Timeline {
 		}
 	}
 	for _, g := range tl.Goroutines {
-		g.System = IsSystem(g.Name)
+		// A goroutine of a Go 1.21 or 1.22 trace that predates it and
+		// never ran has no stack and so no name: all the trace shows of
+		// it is that it waited, as runtime goroutines idly do.
+		g.System = IsSystem(g.Name) || g.Name == "" && g.Created == NoTime && !ran(g)
 	}
 
 	b.window()
 	b.recoverSends()
 	b.sortOps()
 	pairOps(tl)
-	tl.Findings = findings(tl)
+	tl.Findings = findings(tl, b.end != NoTime)
 	return tl
 }
 
@@ -82,6 +85,16 @@ func (b *builder) recoverSends() {
 			})
 		}
 	}
+}
+
+// ran reports whether g ran during the trace.
+func ran(g *Goroutine) bool {
+	for _, sp := range g.Spans {
+		if sp.State == Running {
+			return true
+		}
+	}
+	return false
 }
 
 // sortOps puts every channel's operations in the order they began (a
