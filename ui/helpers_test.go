@@ -142,6 +142,13 @@ type harness struct {
 // replay is stopped when the test ends if the test did not stop it.
 func start(t *testing.T, tl *tracer.Timeline) *harness {
 	t.Helper()
+	return startWith(t, func(o Options) error { return Replay(tl, o) })
+}
+
+// startWith runs run (Replay or Load) with the harness's screen in a
+// goroutine, as start does.
+func startWith(t *testing.T, run func(Options) error) *harness {
+	t.Helper()
 	h := &harness{
 		t:     t,
 		sim:   tcell.NewSimulationScreen("UTF-8"),
@@ -149,7 +156,7 @@ func start(t *testing.T, tl *tracer.Timeline) *harness {
 		drawn: make(chan struct{}),
 	}
 	go func() {
-		h.done <- Replay(tl, Options{Title: "test", Screen: h.sim, AfterDraw: h.afterDraw})
+		h.done <- run(Options{Title: "test", Screen: h.sim, AfterDraw: h.afterDraw})
 	}()
 	t.Cleanup(func() {
 		select {

@@ -91,16 +91,26 @@ func Replay(tl *tracer.Timeline, o Options) (err error) {
 
 // newReplay builds the application and its screen for tl, not yet run.
 func newReplay(tl *tracer.Timeline, o Options) *replay {
-	r := &replay{
-		tl: tl, ix: newIndex(tl, false), title: o.Title, mark: -1,
-		speed: 2, noColor: os.Getenv("NO_COLOR") != "",
-	}
-	r.app = tview.NewApplication().EnableMouse(true)
+	return newReplayIn(newApp(o), tl, o)
+}
+
+// newApp makes the application the options ask for.
+func newApp(o Options) *tview.Application {
+	app := tview.NewApplication().EnableMouse(true)
 	if o.Screen != nil {
-		r.app.SetScreen(o.Screen)
+		app.SetScreen(o.Screen)
 	}
 	if o.AfterDraw != nil {
-		r.app.SetAfterDrawFunc(o.AfterDraw)
+		app.SetAfterDrawFunc(o.AfterDraw)
+	}
+	return app
+}
+
+// newReplayIn builds the replay of tl in app, as its root.
+func newReplayIn(app *tview.Application, tl *tracer.Timeline, o Options) *replay {
+	r := &replay{
+		tl: tl, ix: newIndex(tl, false), title: o.Title, mark: -1,
+		speed: 2, noColor: os.Getenv("NO_COLOR") != "", app: app,
 	}
 	r.help = r.newHelpView()
 	r.finds = r.newFindingsView()

@@ -165,7 +165,11 @@ func replayCmd(args []string, stdout, stderr io.Writer) error {
 		return errNoTerminal
 	}
 
-	l, err := loadTrace(src, loadOptions{partial: *partial, timeout: *timeout}, stderr)
+	lo := loadOptions{partial: *partial, timeout: *timeout}
+	if !out.text && !out.json && !out.summary {
+		return loadUI(src, lo, stderr)
+	}
+	l, err := loadTrace(src, lo, stderr)
 	if err != nil {
 		return err
 	}

@@ -49,6 +49,28 @@ type loaded struct {
 type loadOptions struct {
 	partial bool          // replay what precedes the damage in a broken trace
 	timeout time.Duration // for a URL; 0 for the default
+
+	// ctx, if not nil, ends the reading early when cancelled; progress,
+	// if not nil, is told the bytes read and the size (see tracer.Read).
+	ctx      context.Context
+	progress func(read, total int64)
+
+	// fetched, if not nil, is the content of a URL already downloaded.
+	fetched []byte
+}
+
+// ctxReader fails its reads once its context is cancelled, which ends a
+// tracer.Read under way.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }
 
 // loadTrace reads the trace that src names: a file, "-" for standard
@@ -57,34 +79,49 @@ type loadOptions struct {
 // terminal. Errors start with src, or name it.
 func loadTrace(src string, o loadOptions, stderr io.Writer) (*loaded, error) {
 	var r io.Reader
+	size := int64(-1) // for the progress, when known
 	l := &loaded{name: src, title: filepath.Base(src)}
 	switch {
 	case src == "-":
 		r, l.name, l.title = os.Stdin, "standard input", "standard input"
 	case isURL(src):
-		data, err := fetch(src, o.timeout, terminalOrNil(stderr))
-		if err != nil {
-			return nil, err
+		data := o.fetched
+		if data == nil {
+			var err error
+			if data, err = fetch(src, o.timeout, terminalOrNil(stderr)); err != nil {
+				return nil, err
+			}
 		}
-		r, l.title = bytes.NewReader(data), src
+		r, l.title, size = bytes.NewReader(data), src, int64(len(data))
 	default:
 		f, err := os.Open(src)
 		if err != nil {
 			return nil, err
 		}
 		defer f.Close()
-		if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		fi, err := f.Stat()
+		if err == nil && fi.IsDir() {
 			return nil, fmt.Errorf("%s is a directory, not a trace", src)
+		}
+		if err == nil && fi.Mode().IsRegular() {
+			size = fi.Size()
 		}
 		r = f
 	}
 
 	// The header's version is for the summary; Read checks it again.
+	if o.ctx != nil {
+		r = ctxReader{o.ctx, r}
+	}
 	br := bufio.NewReaderSize(r, 64<<10)
 	if header, _ := br.Peek(16); len(header) > 0 {
 		l.version, _ = tracer.HeaderVersion(header)
 	}
-	tl, err := tracer.Read(br, nil)
+	var progress func(read, total int64)
+	if o.progress != nil {
+		progress = func(read, _ int64) { o.progress(read, size) }
+	}
+	tl, err := tracer.Read(br, progress)
 	var be *tracer.BrokenError
 	switch {
 	case err == nil:

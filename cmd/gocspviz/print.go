@@ -3,10 +3,12 @@ package main
 import (
 	"bufio"
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -43,6 +45,39 @@ func canShowUI(traceOnStdin bool) bool {
 // replayUI opens the terminal replay of tl.
 func replayUI(tl *tracer.Timeline, title string) error {
 	return ui.Replay(tl, ui.Options{Title: title})
+}
+
+// loadUI opens the terminal replay at once and loads the trace src names
+// in it, showing how far the loading has got. A URL is fetched first, with
+// its own progress on stderr, before the screen is taken over.
+func loadUI(src string, o loadOptions, stderr io.Writer) error {
+	if isURL(src) {
+		data, err := fetch(src, o.timeout, terminalOrNil(stderr))
+		if err != nil {
+			return err
+		}
+		o.fetched = data
+	}
+	var broken *tracer.BrokenError
+	var name string
+	load := func(ctx context.Context, progress func(read, total int64)) (*tracer.Timeline, error) {
+		o.ctx, o.progress = ctx, progress
+		l, err := loadTrace(src, o, io.Discard)
+		if err != nil {
+			return nil, err
+		}
+		broken, name = l.broken, l.name
+		return l.tl, nil
+	}
+	title := src
+	if !isURL(src) {
+		title = filepath.Base(src)
+	}
+	err := ui.Load(load, ui.Options{Title: title})
+	if err == nil && broken != nil {
+		fmt.Fprintf(stderr, "gocspviz: %s: %v; replayed the %d events before it\n", name, broken, broken.Events)
+	}
+	return err
 }
 
 // writeText prints the steps of the program's goroutines one a line:
