@@ -84,17 +84,19 @@ const (
 )
 
 // Op is one send, receive or close on a channel.
+//
+// The fields are ordered to leave no padding: 64 bytes an operation.
 type Op struct {
-	Kind   OpKind
 	G      GID
 	Start  Time
 	End    Time   // NoTime if it never completed
 	Value  string // the value sent or received, as short text
 	Seq    uint64 // the probe's number of the value; 0 when unknown
 	Send   int32  // a completed receive: index of the send it got, or -1
-	OK     bool   // a completed receive: false for a closed channel's zero value
 	Select int32  // index into Timeline.Selects if a select chose it, else -1
 	Stack  int32  // where it began: index into Timeline.Stacks, or -1
+	Kind   OpKind
+	OK     bool // a completed receive: false for a closed channel's zero value
 }
 
 // Select is one select statement run by a goroutine.
@@ -139,9 +141,11 @@ const (
 
 // Step is one moment a person steps through. Fields that do not apply to
 // its Kind are -1.
+//
+// A trace has several steps for every channel operation, so the fields
+// are ordered to leave no padding: 48 bytes a step.
 type Step struct {
 	Time   Time
-	Kind   StepKind
 	G      GID
 	Other  GID
 	Chan   int32
@@ -149,6 +153,7 @@ type Step struct {
 	Block  int32
 	Select int32
 	Log    int32
+	Kind   StepKind
 }
 
 // Log is a user annotation that is not the probe's: a runtime/trace log
