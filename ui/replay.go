@@ -24,6 +24,11 @@ type Options struct {
 	// AfterDraw, if not nil, is called after every frame, on the event
 	// loop: tests wait on it before they read the screen.
 	AfterDraw func(tcell.Screen)
+
+	// Source, if not nil, returns the text of a source file named as a
+	// stack frame names it, for the source pane; ok is false when it has
+	// none. It is called on the event loop, once for each file.
+	Source func(path string) (text []byte, ok bool)
 }
 
 // speeds are the player's delays between steps, slowest first.
@@ -38,22 +43,24 @@ const (
 	paneSteps
 	paneChannels
 	paneDetails
+	paneSource
 	panes
 )
 
 // replay is the state of a replay: the timeline, its index, the cursor
 // and the viewport. It is touched only on tview's event loop.
 type replay struct {
-	tl    *tracer.Timeline
-	ix    *index
-	title string
-	app   *tview.Application
-	root  *rootView
-	main  *tview.Flex
-	lanes *lanesView
-	help  *helpView
-	finds *findingsView
-	texts [panes]*textView // the panes drawn as text, by pane
+	tl      *tracer.Timeline
+	ix      *index
+	title   string
+	sources *sources
+	app     *tview.Application
+	root    *rootView
+	main    *tview.Flex
+	lanes   *lanesView
+	help    *helpView
+	finds   *findingsView
+	texts   [panes]*textView // the panes drawn as text, by pane
 
 	// overlay is drawn over the replay and takes the keys, or is nil.
 	overlay tview.Primitive
@@ -111,6 +118,7 @@ func newReplayIn(app *tview.Application, tl *tracer.Timeline, o Options) *replay
 	r := &replay{
 		tl: tl, ix: newIndex(tl, false), title: o.Title, mark: -1,
 		speed: 2, noColor: os.Getenv("NO_COLOR") != "", app: app,
+		sources: newSources(o.Source),
 	}
 	r.help = r.newHelpView()
 	r.finds = r.newFindingsView()
@@ -126,13 +134,17 @@ func (r *replay) layout() tview.Primitive {
 	r.texts[paneSteps] = r.newTextView(" steps ", paneSteps, r.stepLines)
 	r.texts[paneChannels] = r.newTextView(" channels ", paneChannels, r.channelLines)
 	r.texts[paneDetails] = r.newTextView(" details ", paneDetails, r.detailLines)
+	r.texts[paneSource] = r.newTextView(" source ", paneSource, r.sourceLines)
 	header := r.newTextView("", -1, r.headerLines)
 	status := r.newTextView("", -1, r.statusLines)
 	right := tview.NewFlex().SetDirection(tview.FlexRow).
 		AddItem(r.texts[paneChannels], 0, 1, false).
 		AddItem(r.texts[paneDetails], 0, 1, false)
-	bottom := tview.NewFlex().
+	left := tview.NewFlex().SetDirection(tview.FlexRow).
 		AddItem(r.texts[paneSteps], 0, 3, false).
+		AddItem(r.texts[paneSource], 0, 2, false)
+	bottom := tview.NewFlex().
+		AddItem(left, 0, 3, false).
 		AddItem(right, 0, 2, false)
 	r.main = tview.NewFlex().SetDirection(tview.FlexRow).
 		AddItem(header, 1, 0, false).

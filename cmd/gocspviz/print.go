@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/gocspviz/gocspviz/scenarios"
 	"github.com/gocspviz/gocspviz/tracer"
 	"github.com/gocspviz/gocspviz/ui"
 )
@@ -44,7 +45,17 @@ func canShowUI(traceOnStdin bool) bool {
 
 // replayUI opens the terminal replay of tl.
 func replayUI(tl *tracer.Timeline, title string) error {
-	return ui.Replay(tl, ui.Options{Title: title})
+	return ui.Replay(tl, ui.Options{Title: title, Source: source})
+}
+
+// source returns the text of a file a stack frame names: a scenario's
+// from the binary, any other from this machine's disk if it is there.
+func source(file string) ([]byte, bool) {
+	if text, ok := scenarios.Source(file); ok {
+		return text, true
+	}
+	text, err := os.ReadFile(file)
+	return text, err == nil
 }
 
 // loadUI opens the terminal replay at once and loads the trace src names
@@ -73,7 +84,7 @@ func loadUI(src string, o loadOptions, stderr io.Writer) error {
 	if !isURL(src) {
 		title = filepath.Base(src)
 	}
-	err := ui.Load(load, ui.Options{Title: title})
+	err := ui.Load(load, ui.Options{Title: title, Source: source})
 	if err == nil && broken != nil {
 		fmt.Fprintf(stderr, "gocspviz: %s: %v; replayed the %d events before it\n", name, broken, broken.Events)
 	}
