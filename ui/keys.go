@@ -24,6 +24,7 @@ var keyHelp = [][2]string{
 	{"/", "filter the lanes by name"},
 	{"n N", "next / previous filtered step"},
 	{"m '", "mark this step / go to the mark"},
+	{":", "go to a time (:12ms) or goroutine (:g 17)"},
 	{"f", "findings: leaks and deadlocks"},
 	{"S", "show / hide runtime goroutines"},
 	{"click", "select a lane or a step"},
@@ -48,6 +49,8 @@ func (r *replay) key(ev *tcell.EventKey) *tcell.EventKey {
 		r.findingsKey(ev)
 	case r.filtering:
 		r.filterKey(ev)
+	case r.prompting:
+		r.promptKey(ev)
 	default:
 		r.replayKey(ev)
 	}
@@ -121,6 +124,8 @@ func (r *replay) runeKey(c rune) {
 		r.zoom, r.pan = 0, 0
 	case '/':
 		r.filtering = true
+	case ':':
+		r.prompting, r.prompt = true, ""
 	case 'n', 'N':
 		r.nextMatch(c)
 	case 'm', '\'':
@@ -245,7 +250,7 @@ func (r *replay) mouse(ev *tcell.EventMouse, action tview.MouseAction) (
 	if action == tview.MouseMove {
 		return ev, action
 	}
-	if ev == nil || r.overlay != nil || r.filtering {
+	if ev == nil || r.overlay != nil || r.filtering || r.prompting {
 		return nil, action
 	}
 	x, y := ev.Position()

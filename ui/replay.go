@@ -74,6 +74,8 @@ type replay struct {
 	focus     int   // the pane the arrow keys act on
 	mark      int32 // the step m marked, an index into tl.Steps, or -1
 	filtering bool  // keys go to the lane filter, ix.filter
+	prompting bool  // keys go to the : prompt, prompt
+	prompt    string
 	message   string
 	found     int // the finding selected in the findings overlay
 
