@@ -24,7 +24,7 @@ var keyHelp = [][2]string{
 	{"/", "filter the lanes by name"},
 	{"n N", "next / previous filtered step"},
 	{"m '", "mark this step / go to the mark"},
-	{":", "go to a time (:12ms) or goroutine (:g 17)"},
+	{":", "go to a time (:12ms) or :g 17"},
 	{"f", "findings: leaks and deadlocks"},
 	{"S", "show / hide runtime goroutines"},
 	{"click", "select a lane or a step"},
