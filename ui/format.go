@@ -92,11 +92,6 @@ func waitLook(reason string) look {
 	return lookWait
 }
 
-// laneLabel is the name of a lane, cut to width.
-func laneLabel(g *tracer.Goroutine, width int) string {
-	return fit(fmt.Sprintf("%s g%d", tracer.ShortName(g.Name), g.ID), width)
-}
-
 // laneMatches reports whether a lane's goroutine matches a filter: whether
 // its label or its full start function contains the filter, ignoring case.
 // The empty filter matches every lane.

@@ -445,3 +445,24 @@ func TestLogMarks(t *testing.T) {
 		t.Errorf("got marks %v, want one log mark at 40", got)
 	}
 }
+
+// TestGroupByParent checks that grouped lanes put every goroutine under
+// its creator, in order of creation, indented by depth.
+func TestGroupByParent(t *testing.T) {
+	g := func(id, parent tracer.GID, created tracer.Time) *tracer.Goroutine {
+		return &tracer.Goroutine{ID: id, Name: "main.f", Parent: parent, Created: created}
+	}
+	tl := &tracer.Timeline{Goroutines: []*tracer.Goroutine{
+		g(1, tracer.NoG, tracer.NoTime), g(5, 1, 10), g(6, 1, 20), g(7, 5, 30), g(8, 99, 40),
+	}}
+	ix := newIndex(tl, false)
+	ix.groupByParent()
+	var got []string
+	for _, r := range ix.rows {
+		got = append(got, strings.TrimRight(ix.label(r, 12), " "))
+	}
+	want := []string{"f g1", " f g5", "  f g7", " f g6", "f g8"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got lanes %q, want %q", got, want)
+	}
+}

@@ -2,8 +2,10 @@ package ui
 
 import (
 	"cmp"
+	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/gocspviz/gocspviz/tracer"
 )
@@ -18,7 +20,8 @@ type index struct {
 	tl         *tracer.Timeline
 	showSystem bool
 
-	all    []*tracer.Goroutine // the goroutines shown, in order of creation
+	all    []*tracer.Goroutine // the goroutines shown, in order of creation or as a tree
+	depth  map[tracer.GID]int  // a goroutine's depth in the tree; nil when not grouped
 	filter string              // lanes show the goroutines whose label has this
 	rows   []*tracer.Goroutine // the lanes: all, filtered
 	row    map[tracer.GID]int  // the lane of a goroutine, if it has one
@@ -183,6 +186,51 @@ func (ch *chanIndex) showing(c *tracer.Channel, t tracer.Time, k int32, visit fu
 			visit(i)
 		}
 	}
+}
+
+// groupByParent orders the lanes as a tree: every goroutine under the one
+// that created it, children in order of creation; depth says how deep each
+// is. A goroutine whose creator is not shown is a root.
+func (ix *index) groupByParent() {
+	shown := make(map[tracer.GID]bool, len(ix.all))
+	for _, g := range ix.all {
+		shown[g.ID] = true
+	}
+	children := map[tracer.GID][]*tracer.Goroutine{}
+	var roots []*tracer.Goroutine
+	for _, g := range ix.all {
+		if g.Parent != tracer.NoG && shown[g.Parent] && g.Parent != g.ID {
+			children[g.Parent] = append(children[g.Parent], g)
+		} else {
+			roots = append(roots, g)
+		}
+	}
+
+	// Depth first, without recursion: a program may nest goroutines
+	// deeply (a walker per directory).
+	ix.depth = make(map[tracer.GID]int, len(ix.all))
+	ordered := make([]*tracer.Goroutine, 0, len(ix.all))
+	stack := slices.Clone(roots)
+	slices.Reverse(stack)
+	for len(stack) > 0 {
+		g := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		ordered = append(ordered, g)
+		kids := children[g.ID]
+		for i := len(kids) - 1; i >= 0; i-- {
+			ix.depth[kids[i].ID] = ix.depth[g.ID] + 1
+			stack = append(stack, kids[i])
+		}
+	}
+	ix.all = ordered
+	ix.setFilter(ix.filter)
+}
+
+// label is a lane's name, indented by its depth when grouped by parent,
+// cut to width.
+func (ix *index) label(g *tracer.Goroutine, width int) string {
+	indent := strings.Repeat(" ", min(ix.depth[g.ID], 6))
+	return fit(indent+fmt.Sprintf("%s g%d", tracer.ShortName(g.Name), g.ID), width)
 }
 
 // setFilter shows as lanes the goroutines whose label (see laneMatches)

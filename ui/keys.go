@@ -26,7 +26,7 @@ var keyHelp = [][2]string{
 	{"m '", "mark this step / go to the mark"},
 	{":", "go to a time (:12ms) or :g 17"},
 	{"f", "findings: leaks and deadlocks"},
-	{"S", "show / hide runtime goroutines"},
+	{"S, p", "runtime lanes; lanes under parents"},
 	{"click", "select a lane or a step"},
 	{"?", "this help; Esc closes it"},
 	{"q, Ctrl-C", "quit"},
@@ -126,6 +126,8 @@ func (r *replay) runeKey(c rune) {
 		r.filtering = true
 	case ':':
 		r.prompting, r.prompt = true, ""
+	case 'p':
+		r.setGrouped(r.ix.depth == nil)
 	case 'n', 'N':
 		r.nextMatch(c)
 	case 'm', '\'':

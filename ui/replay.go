@@ -292,11 +292,33 @@ func (r *replay) setSystem(show bool) {
 	r.reselect(g)
 }
 
-// rebuild returns a new index, with the lane filter of the old.
+// rebuild returns a new index, with the lane filter and grouping of the
+// old.
 func (r *replay) rebuild(show bool) *index {
 	ix := newIndex(r.tl, show)
 	ix.setFilter(r.ix.filter)
+	if r.ix.depth != nil {
+		ix.groupByParent()
+	}
 	return ix
+}
+
+// setGrouped groups the lanes under their parents, or orders them by
+// creation again, keeping the cursor and the selected lane.
+func (r *replay) setGrouped(grouped bool) {
+	g := r.selected()
+	at := int32(0)
+	if len(r.ix.steps) > 0 {
+		at = r.ix.steps[r.cur]
+	}
+	ix := newIndex(r.tl, r.ix.showSystem)
+	ix.setFilter(r.ix.filter)
+	if grouped {
+		ix.groupByParent()
+	}
+	r.ix = ix
+	r.cur = r.ix.stepAt(at)
+	r.reselect(g)
 }
 
 // setFilter shows only the lanes matching filter, keeping the selected

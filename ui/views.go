@@ -81,7 +81,7 @@ func (v *lanesView) drawLane(screen tcell.Screen, x, y, cols, i int, from, to tr
 	} else if i == r.sel {
 		style = styleSelected
 	}
-	putString(screen, x, y, laneLabel(g, labelWidth), r.paint(style))
+	putString(screen, x, y, r.ix.label(g, labelWidth), r.paint(style))
 	width := float64(to-from) / float64(cols)
 	marks, m := r.ix.marks[g.ID], 0
 	var drawn uint16
