@@ -34,4 +34,11 @@
 // through a goroutine that waits for the player and then queues the stop:
 // a player left waiting in QueueUpdateDraw after the loop ended would wait
 // for ever.
+//
+// Load runs the loading on a goroutine of its own while the loop shows its
+// progress. That goroutine never waits for the loop: it wakes it with a
+// key event that no terminal sends (QueueEvent does not wait for the event
+// to be handled), and hands over its result through a channel. Quitting
+// while loading cancels the loader's context, and Load returns only after
+// the loader has.
 package ui
