@@ -37,7 +37,10 @@
 //
 // # Concurrency
 //
-// Read may be called from several goroutines at once. A Timeline is never
-// changed once Read has returned it, and may be read from any number of
-// goroutines.
+// Read may be called from several goroutines at once. Each call decodes
+// the trace on a goroutine of its own while the calling goroutine builds
+// the timeline (see decode.go); that goroutine has ended when Read
+// returns, whether it returns a timeline, an error or a panic. A Timeline
+// is never changed once Read has returned it, and may be read from any
+// number of goroutines.
 package tracer
