@@ -285,3 +285,39 @@ func TestFilterMatchingNothing(t *testing.T) {
 		t.Errorf("got no counter lane once the filter was erased:\n%s", f.text())
 	}
 }
+
+// TestClickOnLaneMovesCursor clicks in the middle of the squarer's lane:
+// the cursor goes to the squarer's step nearest that time.
+func TestClickOnLaneMovesCursor(t *testing.T) {
+	h := start(t, pipeline(t, "-n", "3"))
+	f := h.last()
+	row := laneRow(f, "squarer")
+	if row < 0 {
+		t.Fatal("got no lane for the squarer")
+	}
+	x := labelWidth + 2 + (f.w-labelWidth-4)/2
+	n := h.count()
+	h.sim.InjectMouse(x, row, tcell.Button1, tcell.ModNone)
+	if line := currentStep(t, h.frameAfter(n)); !strings.Contains(line, "squarer g") {
+		t.Errorf("got current step %q after a click on the squarer's lane, want one of the squarer", line)
+	}
+}
+
+// TestWheelZoomsLanes turns the wheel over the lanes: the axis changes,
+// and turning it back restores it.
+func TestWheelZoomsLanes(t *testing.T) {
+	h := start(t, pipeline(t, "-n", "3"))
+	before := h.last()
+	row := laneRow(before, "squarer")
+	n := h.count()
+	h.sim.InjectMouse(labelWidth+10, row, tcell.WheelUp, tcell.ModNone)
+	zoomed := h.frameAfter(n)
+	if zoomed.row(2) == before.row(2) {
+		t.Errorf("got the same axis after the wheel, want it zoomed:\n%s", zoomed.row(2))
+	}
+	n = h.count()
+	h.sim.InjectMouse(labelWidth+10, row, tcell.WheelDown, tcell.ModNone)
+	if back := h.frameAfter(n); back.row(2) != before.row(2) {
+		t.Errorf("got axis %q after zooming back, want %q", back.row(2), before.row(2))
+	}
+}

@@ -80,3 +80,22 @@ func (r *replay) promptKey(ev *tcell.EventKey) {
 		r.prompt += string(ev.Rune())
 	}
 }
+
+// moveToLaneTime moves the cursor to goroutine g's step nearest time t:
+// where a click on its lane points.
+func (r *replay) moveToLaneTime(g tracer.GID, t tracer.Time) {
+	steps := r.ix.stepsOf[g]
+	if len(steps) == 0 {
+		return
+	}
+	i, _ := slices.BinarySearchFunc(steps, t, func(pos int32, t tracer.Time) int {
+		return int(r.tl.Steps[r.ix.steps[pos]].Time - t)
+	})
+	switch {
+	case i == len(steps):
+		i--
+	case i > 0 && t-r.tl.Steps[r.ix.steps[steps[i-1]]].Time < r.tl.Steps[r.ix.steps[steps[i]]].Time-t:
+		i-- // the step before is nearer
+	}
+	r.cur = int(steps[i])
+}

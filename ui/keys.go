@@ -27,7 +27,7 @@ var keyHelp = [][2]string{
 	{":", "go to a time (:12ms) or :g 17"},
 	{"f", "findings: leaks and deadlocks"},
 	{"S, p", "runtime lanes; lanes under parents"},
-	{"click", "select a lane or a step"},
+	{"click, wheel", "go to a lane or step; zoom"},
 	{"?", "this help; Esc closes it"},
 	{"q, Ctrl-C", "quit"},
 }
@@ -267,6 +267,9 @@ func (r *replay) mouse(ev *tcell.EventMouse, action tview.MouseAction) (
 		case paneLanes:
 			if row := r.lanes.rowAt(y); row >= 0 {
 				r.sel = row
+				if t, ok := r.lanes.timeAt(x); ok {
+					r.moveToLaneTime(r.ix.rows[row].ID, t)
+				}
 			}
 		case paneSteps:
 			if pos := r.stepAt(y); pos >= 0 {
@@ -277,6 +280,11 @@ func (r *replay) mouse(ev *tcell.EventMouse, action tview.MouseAction) (
 		d := 1
 		if action == tview.MouseScrollUp {
 			d = -1
+		}
+		if pane == paneLanes {
+			// The wheel zooms the lanes, as w and s do.
+			r.zoom = min(max(r.zoom-d, 0), 40)
+			break
 		}
 		if pane >= 0 {
 			focus := r.focus

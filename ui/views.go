@@ -68,6 +68,19 @@ func (v *lanesView) rowAt(y int) int {
 	return -1
 }
 
+// timeAt returns the time under column x of the lanes, or false when x is
+// not over them.
+func (v *lanesView) timeAt(x int) (tracer.Time, bool) {
+	left, _, w, _ := v.GetInnerRect()
+	cols := w - labelWidth - 1
+	col := x - left - labelWidth - 1
+	if cols <= 0 || col < 0 || col >= cols {
+		return 0, false
+	}
+	from, to := v.r.viewport()
+	return from + tracer.Time(float64(to-from)*(float64(col)+0.5)/float64(cols)), true
+}
+
 // drawLane draws row i: its label and a cell per column, each cell showing
 // the goroutine's state at the column's middle, or the mark of an
 // operation it completed within the column. It returns the set of the
