@@ -116,7 +116,7 @@ func (b *builder) goroutine(id GID) *gstate {
 		b.lastG = s
 		return s
 	}
-	g := &Goroutine{ID: id, Parent: NoG, Created: NoTime, Ended: NoTime}
+	g := &Goroutine{ID: id, Parent: NoG, Created: NoTime, Ended: NoTime, GoStack: -1}
 	b.tl.Goroutines = append(b.tl.Goroutines, g)
 	b.tl.byID[id] = g
 	s := &gstate{g: g, block: -1, opChan: -1, op: -1, sel: -1}
@@ -158,6 +158,8 @@ func (b *builder) transition(ev *xtrace.Event, st *xtrace.StateTransition, t Tim
 		s.g.Parent = actor
 		if actor == id {
 			s.g.Parent = NoG
+		} else {
+			s.g.GoStack = b.stack(ev.Stack())
 		}
 		b.step(Step{Time: t, Kind: StepCreate, G: id, Other: s.g.Parent})
 	case from == xtrace.GoUndetermined:

@@ -160,6 +160,10 @@ func (t *Timeline) CaseText(c SelectCase, withValue bool) string {
 // operation's for a channel operation.
 func (t *Timeline) StepStack(s Step) int32 {
 	switch s.Kind {
+	case StepCreate:
+		if g := t.Goroutine(s.G); g != nil {
+			return g.GoStack
+		}
 	case StepBlock:
 		return t.Goroutine(s.G).Blocks[s.Block].Stack
 	case StepSend, StepRecv, StepClose, StepSelect:

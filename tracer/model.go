@@ -57,6 +57,7 @@ type Goroutine struct {
 	Name    string // start function: outermost frame of its first stack
 	Parent  GID    // the goroutine that created it, or NoG
 	Created Time   // NoTime if it existed before the trace began
+	GoStack int32  // its creator's stack at the go statement: index into Timeline.Stacks, or -1
 	Ended   Time   // NoTime if it outlived the trace
 	System  bool   // a runtime goroutine (see IsSystem)
 	Spans   []Span
