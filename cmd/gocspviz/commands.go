@@ -55,8 +55,6 @@ func (o *output) show(tl *tracer.Timeline, title string, stdout io.Writer) error
 		return tracer.WriteJSON(stdout, tl)
 	case o.text:
 		return writeText(stdout, tl)
-	case o.summary:
-		return writeSummary(stdout, tl)
 	}
 	return replayUI(tl, title)
 }

@@ -112,11 +112,6 @@ func writeText(w io.Writer, tl *tracer.Timeline) error {
 	return bw.Flush()
 }
 
-// writeSummary prints one screen of facts about the timeline.
-func writeSummary(w io.Writer, tl *tracer.Timeline) error {
-	return writeSummaryOf(w, &loaded{tl: tl})
-}
-
 // writeSummaryOf prints one screen of facts about a trace: its format,
 // length and goroutines, where the program's goroutines waited and why,
 // and the findings.
