@@ -3,7 +3,6 @@ package scenarios
 import (
 	"context"
 	"flag"
-	"fmt"
 	"io"
 	"io/fs"
 	"path/filepath"
@@ -33,56 +32,43 @@ func init() {
 		Summary: "a walker goroutine per directory, a WaitGroup and a semaphore",
 		Setup: func(fs *flag.FlagSet) Main {
 			f := declareDuFlags(fs)
-			return func(ctx context.Context, out io.Writer) (err error) {
+			return func(ctx context.Context, out io.Writer) error {
 				if err := f.check("du"); err != nil {
 					return err
 				}
-				root, remove, err := f.root(ctx)
-				if err != nil {
-					if ctx.Err() != nil {
-						return nil
-					}
-					return fmt.Errorf("du: %w", err)
-				}
-				defer func() {
-					if rerr := remove(); rerr != nil && err == nil {
-						err = fmt.Errorf("du: remove tree: %w", rerr)
-					}
-				}()
-				out = &lockedWriter{w: out}
-				d := &disk{sema: probe.NewChan[struct{}]("sema", f.open), delay: f.delay, errs: out}
+				return f.walk(ctx, "du", out, func(d *disk, root string, out io.Writer) error {
+					// Walk the tree, one goroutine per directory.
+					fileSizes := probe.NewChan[int64]("fileSizes", 0)
+					var n sync.WaitGroup
+					n.Add(1)
+					go walkDir(ctx, d, root, &n, fileSizes)
+					go closeWhenWalked(&n, fileSizes)
 
-				// Walk the tree, one goroutine per directory.
-				fileSizes := probe.NewChan[int64]("fileSizes", 0)
-				var n sync.WaitGroup
-				n.Add(1)
-				go walkDir(ctx, d, root, &n, fileSizes)
-				go closeWhenWalked(&n, fileSizes)
-
-				// Total the sizes until fileSizes is closed, printing the
-				// totals so far at every tick.
-				var nfiles, nbytes int64
-				walking := true
-				cases := []probe.Case{fileSizes.RecvCase(func(size int64, ok bool) {
-					if !ok {
-						walking = false
-						return
+					// Total the sizes until fileSizes is closed, printing the
+					// totals so far at every tick.
+					var nfiles, nbytes int64
+					walking := true
+					cases := []probe.Case{fileSizes.RecvCase(func(size int64, ok bool) {
+						if !ok {
+							walking = false
+							return
+						}
+						nfiles++
+						nbytes += size
+					})}
+					if f.verbose {
+						ticker := time.NewTicker(f.tick)
+						defer ticker.Stop()
+						cases = append(cases, probe.RecvCase("tick", ticker.C, func(time.Time, bool) {
+							printDiskUsage(out, nfiles, nbytes)
+						}))
 					}
-					nfiles++
-					nbytes += size
-				})}
-				if f.verbose {
-					ticker := time.NewTicker(f.tick)
-					defer ticker.Stop()
-					cases = append(cases, probe.RecvCase("tick", ticker.C, func(time.Time, bool) {
-						printDiskUsage(out, nfiles, nbytes)
-					}))
-				}
-				for walking {
-					probe.Select(cases...)
-				}
-				printDiskUsage(out, nfiles, nbytes)
-				return nil
+					for walking {
+						probe.Select(cases...)
+					}
+					printDiskUsage(out, nfiles, nbytes)
+					return nil
+				})
 			}
 		},
 	})

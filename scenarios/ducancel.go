@@ -36,78 +36,65 @@ func init() {
 		Setup: func(fs *flag.FlagSet) Main {
 			f := declareDuFlags(fs)
 			after := fs.Duration("cancel-after", 700*time.Millisecond, "close done after this long")
-			return func(ctx context.Context, out io.Writer) (err error) {
+			return func(ctx context.Context, out io.Writer) error {
 				if err := f.check("du-cancel"); err != nil {
 					return err
 				}
 				if *after < 0 {
 					return fmt.Errorf("du-cancel: -cancel-after must not be negative")
 				}
-				root, remove, err := f.root(ctx)
-				if err != nil {
-					if ctx.Err() != nil {
-						return nil
+				return f.walk(ctx, "du-cancel", out, func(d *disk, root string, out io.Writer) error {
+					// Start the canceller. Once the walk is over, stop it if
+					// it has not fired yet, and wait until it has closed done.
+					done := probe.NewChan[struct{}]("done", 0)
+					cctx, stop := context.WithCancel(ctx)
+					go cancelAfter(cctx, *after, done)
+					defer done.Recv()
+					defer stop()
+
+					// Walk the tree, one goroutine per directory.
+					fileSizes := probe.NewChan[int64]("fileSizes", 0)
+					var n sync.WaitGroup
+					n.Add(1)
+					go walkDirUntilDone(d, root, &n, done, fileSizes)
+					go closeWhenWalked(&n, fileSizes)
+
+					// Total the sizes until fileSizes is closed or done is.
+					var nfiles, nbytes int64
+					walking, interrupted := true, false
+					cases := []probe.Case{
+						done.RecvCase(func(struct{}, bool) { walking, interrupted = false, true }),
+						fileSizes.RecvCase(func(size int64, ok bool) {
+							if !ok {
+								walking = false
+								return
+							}
+							nfiles++
+							nbytes += size
+						}),
 					}
-					return fmt.Errorf("du-cancel: %w", err)
-				}
-				defer func() {
-					if rerr := remove(); rerr != nil && err == nil {
-						err = fmt.Errorf("du-cancel: remove tree: %w", rerr)
+					if f.verbose {
+						ticker := time.NewTicker(f.tick)
+						defer ticker.Stop()
+						cases = append(cases, probe.RecvCase("tick", ticker.C, func(time.Time, bool) {
+							printDiskUsage(out, nfiles, nbytes)
+						}))
 					}
-				}()
-				out = &lockedWriter{w: out}
-				d := &disk{sema: probe.NewChan[struct{}]("sema", f.open), delay: f.delay, errs: out}
-
-				// Start the canceller. Once the walk is over, stop it if
-				// it has not fired yet, and wait until it has closed done.
-				done := probe.NewChan[struct{}]("done", 0)
-				cctx, stop := context.WithCancel(ctx)
-				go cancelAfter(cctx, *after, done)
-				defer done.Recv()
-				defer stop()
-
-				// Walk the tree, one goroutine per directory.
-				fileSizes := probe.NewChan[int64]("fileSizes", 0)
-				var n sync.WaitGroup
-				n.Add(1)
-				go walkDirUntilDone(d, root, &n, done, fileSizes)
-				go closeWhenWalked(&n, fileSizes)
-
-				// Total the sizes until fileSizes is closed or done is.
-				var nfiles, nbytes int64
-				walking, interrupted := true, false
-				cases := []probe.Case{
-					done.RecvCase(func(struct{}, bool) { walking, interrupted = false, true }),
-					fileSizes.RecvCase(func(size int64, ok bool) {
-						if !ok {
-							walking = false
-							return
+					for walking {
+						probe.Select(cases...)
+					}
+					if interrupted {
+						// Let the walkers still sending finish: drain
+						// fileSizes until the last of them has ended.
+						for range fileSizes.All() {
 						}
-						nfiles++
-						nbytes += size
-					}),
-				}
-				if f.verbose {
-					ticker := time.NewTicker(f.tick)
-					defer ticker.Stop()
-					cases = append(cases, probe.RecvCase("tick", ticker.C, func(time.Time, bool) {
-						printDiskUsage(out, nfiles, nbytes)
-					}))
-				}
-				for walking {
-					probe.Select(cases...)
-				}
-				if interrupted {
-					// Let the walkers still sending finish: drain
-					// fileSizes until the last of them has ended.
-					for range fileSizes.All() {
 					}
-				}
-				printDiskUsage(out, nfiles, nbytes)
-				if interrupted {
-					fmt.Fprintln(out, "du: cancelled")
-				}
-				return nil
+					printDiskUsage(out, nfiles, nbytes)
+					if interrupted {
+						fmt.Fprintln(out, "du: cancelled")
+					}
+					return nil
+				})
 			}
 		},
 	})

@@ -112,6 +112,29 @@ func (f *duFlags) root(ctx context.Context) (dir string, remove func() error, er
 	return dir, remove, nil
 }
 
+// walk runs a du scenario called name: it finds or makes the tree to walk,
+// calls fn with the disk and the tree's root, and then removes a tree it
+// made. Output goes through a writer that many walkers may share. A tree
+// that could not be made because ctx was cancelled is no error.
+func (f *duFlags) walk(ctx context.Context, name string, out io.Writer,
+	fn func(d *disk, root string, out io.Writer) error) (err error) {
+	root, remove, err := f.root(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	defer func() {
+		if rerr := remove(); rerr != nil && err == nil {
+			err = fmt.Errorf("%s: remove tree: %w", name, rerr)
+		}
+	}()
+	out = &lockedWriter{w: out}
+	d := &disk{sema: probe.NewChan[struct{}]("sema", f.open), delay: f.delay, errs: out}
+	return fn(d, root, out)
+}
+
 // makeTree writes files files into dir and, if depth > 0, fanout
 // subdirectories holding trees one level less deep. The files are sparse,
 // so quick to write; their sizes follow a fixed pattern over the files
