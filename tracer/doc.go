@@ -42,5 +42,7 @@
 // the timeline (see decode.go); that goroutine has ended when Read
 // returns, whether it returns a timeline, an error or a panic. A Timeline
 // is never changed once Read has returned it, and may be read from any
-// number of goroutines.
+// number of goroutines. The same holds for the timelines of a trace read
+// so far that ReadWith hands out: each shares with the builder only
+// slices the builder appends to past their end (see partial.go).
 package tracer

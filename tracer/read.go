@@ -82,6 +82,7 @@ const progressEvery = 1 << 20
 // Read reads a Go execution trace from r into a Timeline. If progress is
 // not nil, it is called from the calling goroutine now and then with the
 // bytes read so far and the input's size, or -1 when the size is unknown.
+// ReadWith can also hand out the timeline of what has been read so far.
 //
 // An error that wraps ErrBroken means the input is not a trace, or is
 // damaged; when the damage comes after some events, it is a *BrokenError
@@ -96,7 +97,32 @@ const progressEvery = 1 << 20
 // hostile input cannot make it allocate more than it sends: the reader
 // checks every declared length (a batch is at most 64 KiB, a string 1
 // KiB, a stack 128 frames) before it allocates.
-func Read(r io.Reader, progress func(read, total int64)) (tl *Timeline, err error) {
+func Read(r io.Reader, progress func(read, total int64)) (*Timeline, error) {
+	return ReadWith(r, ReadOptions{Progress: progress})
+}
+
+// ReadOptions are what a caller of ReadWith may ask of the reading. Both
+// functions are called from the calling goroutine.
+type ReadOptions struct {
+	// Progress, if not nil, is called now and then with the bytes read so
+	// far and the input's size, or -1 when the size is unknown.
+	Progress func(read, total int64)
+
+	// Partial, if not nil, is called now and then, from the third of a
+	// second on, with the timeline of the events read so far, so that a
+	// viewer can show a big trace while the rest of it loads. The timeline
+	// is finished as Read's would be, but has no findings: what is blocked
+	// may yet be woken. Making it costs a tenth of the reading at most.
+	Partial func(*Timeline)
+}
+
+// ReadWith is Read with options: see ReadOptions.
+func ReadWith(r io.Reader, o ReadOptions) (*Timeline, error) {
+	return read(r, o.Progress, newPartials(o.Partial, firstPartial, partialEvery))
+}
+
+// read is ReadWith with the schedule of partial timelines, nil for none.
+func read(r io.Reader, progress func(read, total int64), partial *partials) (tl *Timeline, err error) {
 	cr := &countingReader{r: r, total: sizeOf(r)}
 	b := newBuilder()
 
@@ -148,6 +174,7 @@ func Read(r io.Reader, progress func(read, total int64)) (tl *Timeline, err erro
 			}
 			return nil, b.broken(err, cr.eof && truncated(err))
 		}
+		partial.maybe(b) // here, so that none is made after the last batch
 		for i := range batch {
 			b.event(&batch[i])
 		}

@@ -1,0 +1,104 @@
+package tracer
+
+import (
+	"maps"
+	"slices"
+	"time"
+)
+
+// A big trace takes seconds to read. ReadOptions.Partial lets a viewer
+// show what has been read so far: now and then Read hands it a finished
+// timeline of the events read up to then, made without disturbing the
+// builder, which goes on.
+
+// When Read hands out timelines of the events read so far: the first once
+// it has read for firstPartial, the others at least partialEvery apart,
+// and never so often that making them takes more than a tenth of the
+// reading (a snapshot costs time in proportion to the timeline).
+const (
+	firstPartial = 300 * time.Millisecond
+	partialEvery = time.Second
+	partialShare = 10
+)
+
+// partials decides when the next snapshot is due.
+type partials struct {
+	fn    func(*Timeline)
+	next  time.Time
+	every time.Duration
+}
+
+// newPartials returns the schedule of calls of fn, or nil for a nil fn.
+// With every zero, fn is called after every batch of events from first on.
+func newPartials(fn func(*Timeline), first, every time.Duration) *partials {
+	if fn == nil {
+		return nil
+	}
+	return &partials{fn: fn, next: time.Now().Add(first), every: every}
+}
+
+// maybe hands fn a snapshot of b if one is due.
+func (p *partials) maybe(b *builder) {
+	if p == nil || b.events == b.syncs {
+		return
+	}
+	now := time.Now()
+	if now.Before(p.next) {
+		return
+	}
+	p.fn(b.snapshot())
+	if p.every > 0 {
+		cost := time.Since(now)
+		p.next = time.Now().Add(max(p.every, partialShare*cost))
+	}
+}
+
+// snapshot returns the finished timeline of the events read so far. It
+// shares with the builder only what the builder never changes once
+// written, behind slices clipped to their length, so that the builder's
+// appends go elsewhere: the spans, the logs and the stacks. Everything the
+// builder or finish changes in place is copied.
+func (b *builder) snapshot() *Timeline {
+	tl := *b.tl
+	tl.Goroutines = make([]*Goroutine, len(b.tl.Goroutines))
+	tl.byID = make(map[GID]*Goroutine, len(b.tl.Goroutines))
+	clones := make(map[*Goroutine]*Goroutine, len(b.tl.Goroutines))
+	for i, g := range b.tl.Goroutines {
+		c := *g
+		c.Spans = slices.Clip(g.Spans)
+		c.Blocks = slices.Clone(g.Blocks)
+		tl.Goroutines[i] = &c
+		tl.byID[c.ID] = &c
+		clones[g] = &c
+	}
+	tl.Channels = make([]*Channel, len(b.tl.Channels))
+	for i, ch := range b.tl.Channels {
+		c := *ch
+		c.Ops = slices.Clone(ch.Ops)
+		tl.Channels[i] = &c
+	}
+	tl.Selects = slices.Clone(b.tl.Selects)
+	for i := range tl.Selects {
+		if s := &tl.Selects[i]; s.End == NoTime {
+			s.Cases = slices.Clone(s.Cases) // cases are filled in as they come
+		}
+	}
+	tl.Stacks = slices.Clip(b.tl.Stacks)
+	tl.Logs = slices.Clip(b.tl.Logs)
+	tl.Steps = slices.Clone(b.tl.Steps)
+
+	// finish closes the open spans, from the goroutines' states.
+	gs := make(map[GID]*gstate, len(b.gs))
+	for id, s := range b.gs {
+		c := *s
+		c.g = clones[s.g]
+		gs[id] = &c
+	}
+	sb := &builder{
+		tl: &tl, events: b.events, syncs: b.syncs, last: b.last,
+		begin: b.begin, end: b.end, gs: gs, caseSeqs: maps.Clone(b.caseSeqs),
+	}
+	sb.finish()
+	tl.Findings = nil // what is blocked now may yet be woken
+	return &tl
+}

@@ -1,0 +1,129 @@
+package tracer_test
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/gocspviz/gocspviz/tracer"
+)
+
+// digest sums up what a viewer reads of a timeline, to tell whether it
+// changed.
+func digest(tl *tracer.Timeline) uint64 {
+	var h uint64 = 14695981039346656037
+	mix := func(vs ...int64) {
+		for _, v := range vs {
+			h = (h ^ uint64(v)) * 1099511628211
+		}
+	}
+	mix(int64(tl.Events), int64(tl.Duration), int64(tl.Begin), int64(tl.End), int64(len(tl.Stacks)), int64(len(tl.Logs)))
+	for _, g := range tl.Goroutines {
+		mix(int64(g.ID), int64(g.Parent), int64(g.Created), int64(g.Ended), int64(len(g.Name)))
+		for _, s := range g.Spans {
+			mix(int64(s.Start), int64(s.End), int64(s.State), int64(s.Block))
+		}
+		for _, b := range g.Blocks {
+			mix(int64(b.Start), int64(b.End), int64(b.WokenBy), int64(b.Chan), int64(b.Op), int64(b.Select))
+		}
+	}
+	for _, c := range tl.Channels {
+		for _, op := range c.Ops {
+			mix(int64(op.G), int64(op.Start), int64(op.End), int64(op.Seq), int64(op.Send), int64(len(op.Value)))
+		}
+	}
+	for _, s := range tl.Selects {
+		mix(int64(s.End), int64(s.Chosen), int64(len(s.Cases)))
+	}
+	for _, s := range tl.Steps {
+		mix(int64(s.Time), int64(s.G), int64(s.Other), int64(s.Kind), int64(s.Chan), int64(s.Op), int64(s.Block))
+	}
+	return h
+}
+
+// TestPartialTimelines checks the timelines of a trace read so far: each
+// is a beginning of the whole, finished as the whole is, and stays as it
+// was handed out while the reading goes on. Each is read on another
+// goroutine while the reader goes on, as a viewer would, for the race
+// detector to see.
+func TestPartialTimelines(t *testing.T) {
+	data := recordPipeline(t, "-n", "3000")
+	type partial struct {
+		tl     *tracer.Timeline
+		digest uint64
+	}
+	handed := make(chan *tracer.Timeline)
+	read := make(chan partial)
+	go func() {
+		defer close(read)
+		for tl := range handed {
+			read <- partial{tl, digest(tl)}
+		}
+	}()
+	var parts []partial
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for p := range read {
+			parts = append(parts, p)
+		}
+	}()
+	whole, err := tracer.ReadEveryBatch(bytes.NewReader(data), func(tl *tracer.Timeline) { handed <- tl })
+	close(handed)
+	<-done
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(parts) < 3 {
+		t.Fatalf("%d partial timelines of %d events, want one every batch", len(parts), whole.Events)
+	}
+
+	prev := 0
+	for i, p := range parts {
+		tl := p.tl
+		if d := digest(tl); d != p.digest {
+			t.Errorf("partial %d changed after it was handed out", i)
+		}
+		if tl.Events <= prev || tl.Events >= whole.Events {
+			t.Errorf("partial %d has %d events, after %d, of %d", i, tl.Events, prev, whole.Events)
+		}
+		prev = tl.Events
+		if tl.Findings != nil {
+			t.Errorf("partial %d has findings: %v", i, tl.Findings)
+		}
+		if tl.Begin != whole.Begin || tl.End != tl.Duration || tl.Duration > whole.Duration {
+			t.Errorf("partial %d spans %d..%d of %d, whole %d..%d", i, tl.Begin, tl.End, tl.Duration, whole.Begin, whole.End)
+		}
+		// Steps the whole trace has past its end may be missing.
+		for k, s := range tl.Steps {
+			if s.Time > whole.End {
+				break
+			}
+			if w := whole.Steps[k]; s.Time != w.Time || s.Kind != w.Kind || s.G != w.G {
+				t.Fatalf("partial %d: step %d is %s, whole trace's %s", i, k, tl.Describe(s), whole.Describe(w))
+			}
+		}
+		for _, g := range tl.Goroutines {
+			w := whole.Goroutine(g.ID)
+			if w == nil || w.Created != g.Created || w.Parent != g.Parent || len(g.Spans) > len(w.Spans) {
+				t.Fatalf("partial %d: goroutine %d differs from the whole trace's", i, g.ID)
+			}
+			// All spans but the last, which the partial closes early.
+			for k := range max(len(g.Spans)-1, 0) {
+				if g.Spans[k] != w.Spans[k] {
+					t.Fatalf("partial %d: goroutine %d span %d is %+v, whole %+v", i, g.ID, k, g.Spans[k], w.Spans[k])
+				}
+			}
+			if n := len(g.Spans); n > 0 && g.Spans[n-1].End != tl.Duration && g.Spans[n-1] != w.Spans[n-1] {
+				t.Fatalf("partial %d: goroutine %d ends %+v, whole %+v", i, g.ID, g.Spans[n-1], w.Spans[n-1])
+			}
+		}
+		for ci, c := range tl.Channels {
+			for k, op := range c.Ops {
+				w := whole.Channels[ci].Ops[k]
+				if op.G != w.G || op.Kind != w.Kind || op.Start != w.Start {
+					t.Fatalf("partial %d: %s op %d is %+v, whole %+v", i, c.Name, k, op, w)
+				}
+			}
+		}
+	}
+}
