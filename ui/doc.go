@@ -36,9 +36,12 @@
 // for ever.
 //
 // Load runs the loading on a goroutine of its own while the loop shows its
-// progress. That goroutine never waits for the loop: it wakes it with a
-// key event that no terminal sends (QueueEvent does not wait for the event
-// to be handled), and hands over its result through a channel. Quitting
-// while loading cancels the loader's context, and Load returns only after
-// the loader has.
+// progress, then the timeline read so far, which the user may step through
+// while the rest loads. That goroutine never waits for the loop: it wakes
+// it with a key event that no terminal sends, at most one queued at a time
+// (QueueEvent waits only when the queue is full), and hands over the
+// timelines, each with the index the views need, made off the loop. The
+// loop takes the newest and moves the cursor to the same step in it.
+// Quitting while loading cancels the loader's context, and Load returns
+// only after the loader has.
 package ui

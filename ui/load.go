@@ -14,16 +14,18 @@ import (
 )
 
 // A Loader reads a timeline, calling progress now and then with the bytes
-// read and the input's size (-1 when unknown). It must return soon after
-// ctx is cancelled.
-type Loader func(ctx context.Context, progress func(read, total int64)) (*tracer.Timeline, error)
+// read and the input's size (-1 when unknown), and partial, if it can,
+// with the timeline of what it has read so far (see tracer.ReadWith). It
+// must return soon after ctx is cancelled.
+type Loader func(ctx context.Context, progress func(read, total int64), partial func(*tracer.Timeline)) (*tracer.Timeline, error)
 
-// Load opens the replay at once, shows the loading's progress until load
-// returns, then replays the timeline until the user quits. A big trace
-// takes seconds to read: the screen says how far it has got instead of
-// staying blank. It returns load's error, after restoring the terminal. A
-// user who quits while loading cancels load, and Load returns once load
-// has.
+// Load opens the replay at once and shows the loading's progress. As soon
+// as the loader has read a part of the trace, it replays that part, which
+// the user may step through while the rest loads; the replay takes in
+// more as the loader hands it over, keeping the cursor where it was. Once
+// load returns, it replays the whole timeline until the user quits. It
+// returns load's error, after restoring the terminal. A user who quits
+// while loading cancels load, and Load returns once load has.
 func Load(load Loader, o Options) (err error) {
 	app := newApp(o)
 	lv := &loadingView{Box: tview.NewBox(), title: o.Title, noColor: os.Getenv("NO_COLOR") != ""}
@@ -32,30 +34,56 @@ func Load(load Loader, o Options) (err error) {
 	defer cancel()
 
 	// The loader never waits for the event loop: it wakes it with a key
-	// event of its own, which does not wait (QueueUpdate would, for ever
-	// once the loop has ended), and leaves its result in results.
+	// event of its own, one at a time so that the loop's queue never
+	// fills (QueueUpdate would wait, for ever once the loop has ended),
+	// and leaves its timelines, with their index made off the loop, in
+	// latest (the newest part read) and results (the whole).
 	type result struct {
 		tl  *tracer.Timeline
+		ix  *index
 		err error
 	}
+	var latest atomic.Pointer[result]
 	results := make(chan result, 1)
-	wake := func() { app.QueueEvent(tcell.NewEventKey(wakeKey, 0, tcell.ModNone)) }
+	var woken atomic.Bool // a wake-up is queued
+	wake := func() {
+		if !woken.Swap(true) {
+			app.QueueEvent(tcell.NewEventKey(wakeKey, 0, tcell.ModNone))
+		}
+	}
+	partial := func(tl *tracer.Timeline) {
+		latest.Store(&result{tl: tl, ix: newIndex(tl, false)})
+		wake()
+	}
 	loaded := make(chan struct{})
 	go func() {
 		defer close(loaded)
-		tl, err := load(ctx, lv.progress(wake))
-		results <- result{tl, err}
+		tl, err := load(ctx, lv.progress(wake), partial)
+		res := result{tl: tl, err: err}
+		if err == nil && ctx.Err() == nil {
+			res.ix = newIndex(tl, false)
+		}
+		results <- res
 		wake()
 	}()
 
-	// Until the timeline is there, keys stop the loading, and the wake-up
-	// redraws the progress or takes the result. Quitting waits for the
-	// loader, so that it has ended when Load returns.
+	// Until there is a timeline, keys stop the loading; then they go to
+	// the replay, whose q quits, ending the loop. The wake-ups redraw the
+	// progress or take the timelines. Quitting waits for the loader, so
+	// that it has ended when Load returns.
 	var r *replay
 	var loadErr error
+	show := func(res *result) {
+		if r == nil {
+			r = newReplayIn(app, res.tl, res.ix, o)
+		} else {
+			r.setTimeline(res.tl, res.ix)
+		}
+	}
 	app.SetInputCapture(func(ev *tcell.EventKey) *tcell.EventKey {
 		switch {
 		case ev.Key() == wakeKey:
+			woken.Store(false)
 			select {
 			case res := <-results:
 				switch {
@@ -65,10 +93,18 @@ func Load(load Loader, o Options) (err error) {
 					loadErr = res.err
 					app.Stop()
 				default:
-					r = newReplayIn(app, res.tl, o)
+					show(&res)
+					r.loading = nil
 				}
+				latest.Store(nil)
 			default:
+				if res := latest.Swap(nil); res != nil {
+					show(res)
+					r.loading = lv
+				}
 			}
+		case r != nil:
+			return r.key(ev)
 		case ev.Key() == tcell.KeyCtrlC || ev.Rune() == 'q':
 			cancel()
 		}
@@ -96,7 +132,9 @@ func Load(load Loader, o Options) (err error) {
 // loop; no terminal sends it.
 const wakeKey = tcell.KeyF64
 
-// loadingView is the screen while a trace loads: its name and a bar.
+// loadingView is the screen while a trace loads, until a part of it is
+// read: its name and a bar. It also keeps the figures for the replay's
+// header while the rest loads.
 type loadingView struct {
 	*tview.Box
 	title   string
@@ -106,8 +144,7 @@ type loadingView struct {
 }
 
 // progress returns the function the loader calls: it keeps the figures
-// and wakes the event loop to redraw only when the bar would change, so
-// that the application's queue of events never fills.
+// and wakes the event loop to redraw only when the bar would change.
 func (v *loadingView) progress(wake func()) func(read, total int64) {
 	var shown atomic.Int64
 	shown.Store(-1)
@@ -133,6 +170,16 @@ func (v *loadingView) Draw(screen tcell.Screen) {
 	}
 	putString(screen, x+2, y+h/2, fit(line, w-2), st)
 	putString(screen, x+2, y+h/2+2, fit("q quits", w-2), tcell.StyleDefault.Dim(true))
+}
+
+// short says how far the loading has got in a few words, for the
+// replay's header while the rest of the trace loads.
+func (v *loadingView) short() string {
+	read, total := v.read.Load(), v.total.Load()
+	if total <= 0 {
+		return fmt.Sprintf("loading: %.1f MB read", float64(read)/1e6)
+	}
+	return fmt.Sprintf("loading: %d%% read", min(read, total)*100/total)
 }
 
 // loadingLine says how far the loading has got: the name, a bar when the

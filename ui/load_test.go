@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -24,7 +25,7 @@ func TestLoadShowsProgressThenReplay(t *testing.T) {
 	tl := pipeline(t)
 	release := make(chan struct{})
 	h := startWith(t, func(o Options) error {
-		return Load(func(ctx context.Context, progress func(read, total int64)) (*tracer.Timeline, error) {
+		return Load(func(ctx context.Context, progress func(read, total int64), _ func(*tracer.Timeline)) (*tracer.Timeline, error) {
 			progress(50, 100)
 			<-release
 			return tl, nil
@@ -40,10 +41,48 @@ func TestLoadShowsProgressThenReplay(t *testing.T) {
 	}
 }
 
+// TestLoadReplaysWhatIsRead has the loader hand over the first half of a
+// timeline, steps through it, and checks that the whole, once loaded,
+// keeps the cursor at the same step.
+func TestLoadReplaysWhatIsRead(t *testing.T) {
+	whole := pipeline(t)
+	part := *whole
+	part.Steps = whole.Steps[:len(whole.Steps)/2]
+	part.Duration = part.Steps[len(part.Steps)-1].Time
+	part.End, part.Findings = part.Duration, nil
+	release := make(chan struct{})
+	h := startWith(t, func(o Options) error {
+		return Load(func(ctx context.Context, progress func(read, total int64), partial func(*tracer.Timeline)) (*tracer.Timeline, error) {
+			progress(40, 100)
+			partial(&part)
+			<-release
+			return whole, nil
+		}, o)
+	})
+	f := h.frameWith(0, "loading: 40% read")
+	wantText(t, f, "counter", "squarer", "naturals", fmt.Sprintf("step 1/%d ", len(newIndex(&part, false).steps)))
+	f = h.keys("Right", "Right", "Right")
+	wantText(t, f, "step 4/")
+	before := h.last().text()
+	n := h.count()
+	close(release)
+	steps := len(newIndex(whole, false).steps)
+	f = h.frameWith(n, fmt.Sprintf("step 4/%d ", steps))
+	if strings.Contains(f.text(), "loading") {
+		t.Errorf("the whole timeline is loaded, and the header still says loading:\n%s", f.text())
+	}
+	if strings.Index(before, "▶ ") < 0 || !strings.Contains(f.text(), before[strings.Index(before, "▶ "):][:30]) {
+		t.Errorf("the current step changed when the whole timeline came:\nbefore:\n%s\nafter:\n%s", before, f.text())
+	}
+	if err := h.stop(); err != nil {
+		t.Errorf("got %v from Load, want nil", err)
+	}
+}
+
 func TestLoadQuitCancels(t *testing.T) {
 	cancelled := make(chan struct{})
 	h := startWith(t, func(o Options) error {
-		return Load(func(ctx context.Context, progress func(read, total int64)) (*tracer.Timeline, error) {
+		return Load(func(ctx context.Context, progress func(read, total int64), _ func(*tracer.Timeline)) (*tracer.Timeline, error) {
 			<-ctx.Done()
 			close(cancelled)
 			return nil, ctx.Err()
@@ -63,7 +102,7 @@ func TestLoadQuitCancels(t *testing.T) {
 func TestLoadError(t *testing.T) {
 	broken := errors.New("broken trace")
 	h := startWith(t, func(o Options) error {
-		return Load(func(context.Context, func(int64, int64)) (*tracer.Timeline, error) {
+		return Load(func(context.Context, func(int64, int64), func(*tracer.Timeline)) (*tracer.Timeline, error) {
 			return nil, broken
 		}, o)
 	})

@@ -24,6 +24,9 @@ func (r *replay) headerLines(width, _ int) []line {
 	if n := len(r.tl.Findings); n > 0 {
 		text += fmt.Sprintf("   %s: f", plural(n, "finding"))
 	}
+	if r.loading != nil {
+		text += "   " + r.loading.short()
+	}
 	return []line{{text, styleText.Bold(true)}}
 }
 

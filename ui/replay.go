@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"cmp"
 	"fmt"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/gdamore/tcell/v2"
@@ -71,6 +73,10 @@ type replay struct {
 	pan     tracer.Time // how far the viewport is moved off the cursor
 	noColor bool
 
+	// loading, while the rest of a partly read trace loads, has the
+	// loading's figures; nil once the timeline is whole.
+	loading *loadingView
+
 	focus     int   // the pane the arrow keys act on
 	mark      int32 // the step m marked, an index into tl.Steps, or -1
 	filtering bool  // keys go to the lane filter, ix.filter
@@ -100,7 +106,9 @@ func Replay(tl *tracer.Timeline, o Options) (err error) {
 
 // newReplay builds the application and its screen for tl, not yet run.
 func newReplay(tl *tracer.Timeline, o Options) *replay {
-	return newReplayIn(newApp(o), tl, o)
+	r := newReplayIn(newApp(o), tl, newIndex(tl, false), o)
+	r.app.SetInputCapture(r.key)
+	return r
 }
 
 // newApp makes the application the options ask for.
@@ -115,17 +123,18 @@ func newApp(o Options) *tview.Application {
 	return app
 }
 
-// newReplayIn builds the replay of tl in app, as its root.
-func newReplayIn(app *tview.Application, tl *tracer.Timeline, o Options) *replay {
+// newReplayIn builds the replay of tl, with its index ix of the program's
+// goroutines, in app, as its root. The caller gives r.key the keys.
+func newReplayIn(app *tview.Application, tl *tracer.Timeline, ix *index, o Options) *replay {
 	r := &replay{
-		tl: tl, ix: newIndex(tl, false), title: o.Title, mark: -1,
+		tl: tl, ix: ix, title: o.Title, mark: -1,
 		speed: 2, noColor: os.Getenv("NO_COLOR") != "", app: app,
 		sources: newSources(o.Source),
 	}
 	r.help = r.newHelpView()
 	r.finds = r.newFindingsView()
 	r.root = &rootView{Box: tview.NewBox(), main: r.layout(), r: r}
-	r.app.SetRoot(r.root, true).SetInputCapture(r.key).SetMouseCapture(r.mouse)
+	r.app.SetRoot(r.root, true).SetMouseCapture(r.mouse)
 	return r
 }
 
@@ -319,6 +328,51 @@ func (r *replay) setGrouped(grouped bool) {
 	r.ix = ix
 	r.cur = r.ix.stepAt(at)
 	r.reselect(g)
+}
+
+// setTimeline replays tl, a longer read of the trace replayed so far,
+// with ix its index of the program's goroutines or nil. The cursor stays
+// at the same step, the mark too, and the lanes keep their filter,
+// grouping and selection.
+func (r *replay) setTimeline(tl *tracer.Timeline, ix *index) {
+	at, mark := r.step(), tracer.Step{Time: tracer.NoTime}
+	if r.mark >= 0 {
+		mark = r.tl.Steps[r.mark]
+	}
+	g := r.selected()
+	if ix == nil || ix.showSystem != r.ix.showSystem {
+		ix = newIndex(tl, r.ix.showSystem)
+	}
+	ix.setFilter(r.ix.filter)
+	if r.ix.depth != nil {
+		ix.groupByParent()
+	}
+	r.tl, r.ix = tl, ix
+	if len(r.ix.steps) > 0 {
+		r.cur = r.ix.stepAt(findStep(tl, at))
+	}
+	if r.mark >= 0 {
+		r.mark = findStep(tl, mark)
+	}
+	r.reselect(g)
+}
+
+// findStep returns the index in tl.Steps of the step s of another read of
+// the same trace, or of the first step after its time when tl lacks it,
+// or -1 when there is none.
+func findStep(tl *tracer.Timeline, s tracer.Step) int32 {
+	i, _ := slices.BinarySearchFunc(tl.Steps, s.Time, func(x tracer.Step, t tracer.Time) int {
+		return cmp.Compare(x.Time, t)
+	})
+	for k := i; k < len(tl.Steps) && tl.Steps[k].Time == s.Time; k++ {
+		if x := tl.Steps[k]; x.G == s.G && x.Kind == s.Kind {
+			return int32(k)
+		}
+	}
+	if i == len(tl.Steps) {
+		return int32(i) - 1
+	}
+	return int32(i)
 }
 
 // setFilter shows only the lanes matching filter, keeping the selected

@@ -51,9 +51,12 @@ type loadOptions struct {
 	timeout time.Duration // for a URL; 0 for the default
 
 	// ctx, if not nil, ends the reading early when cancelled; progress,
-	// if not nil, is told the bytes read and the size (see tracer.Read).
+	// if not nil, is told the bytes read and the size, and sofar, if not
+	// nil, is handed the timeline read so far now and then (see
+	// tracer.ReadWith).
 	ctx      context.Context
 	progress func(read, total int64)
+	sofar    func(*tracer.Timeline)
 
 	// fetched, if not nil, is the content of a URL already downloaded.
 	fetched []byte
@@ -121,7 +124,7 @@ func loadTrace(src string, o loadOptions, stderr io.Writer) (*loaded, error) {
 	if o.progress != nil {
 		progress = func(read, _ int64) { o.progress(read, size) }
 	}
-	tl, err := tracer.Read(br, progress)
+	tl, err := tracer.ReadWith(br, tracer.ReadOptions{Progress: progress, Partial: o.sofar})
 	var be *tracer.BrokenError
 	switch {
 	case err == nil:

@@ -59,7 +59,8 @@ func source(file string) ([]byte, bool) {
 }
 
 // loadUI opens the terminal replay at once and loads the trace src names
-// in it, showing how far the loading has got. A URL is fetched first, with
+// in it, showing how far the loading has got, and replaying what has been
+// read while the rest loads. A URL is fetched first, with
 // its own progress on stderr, before the screen is taken over.
 func loadUI(src string, o loadOptions, stderr io.Writer) error {
 	if isURL(src) {
@@ -71,8 +72,8 @@ func loadUI(src string, o loadOptions, stderr io.Writer) error {
 	}
 	var broken *tracer.BrokenError
 	var name string
-	load := func(ctx context.Context, progress func(read, total int64)) (*tracer.Timeline, error) {
-		o.ctx, o.progress = ctx, progress
+	load := func(ctx context.Context, progress func(read, total int64), sofar func(*tracer.Timeline)) (*tracer.Timeline, error) {
+		o.ctx, o.progress, o.sofar = ctx, progress, sofar
 		l, err := loadTrace(src, o, io.Discard)
 		if err != nil {
 			return nil, err
