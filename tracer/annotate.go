@@ -27,6 +27,9 @@ func (b *builder) annotation(g GID, t Time, msg string, stk int32) {
 		}
 		if a.Verb == probe.VerbChan {
 			b.step(Step{Time: t, Kind: StepMake, G: g, Chan: ci, Op: -1})
+			if b.cont {
+				b.made[ci] = true
+			}
 		}
 
 	case probe.VerbSend, probe.VerbRecv:
@@ -41,9 +44,14 @@ func (b *builder) annotation(g GID, t Time, msg string, stk int32) {
 			Seq: a.Seq, Send: -1, OK: true, Select: -1, Stack: stk,
 		})
 		s.opChan, s.op = ci, int32(len(c.Ops)-1)
+		s.inheritOp = false
 
 	case probe.VerbSent, probe.VerbRecvd:
 		ci, _ := b.channel(a.Chan)
+		if s.inheritOp {
+			b.fixup(s, a, t, ci)
+			return
+		}
 		if s.opChan != ci || s.op < 0 {
 			return // the trace began after this operation did
 		}
@@ -69,6 +77,7 @@ func (b *builder) annotation(g GID, t Time, msg string, stk int32) {
 	case probe.VerbSelect:
 		b.selects[a.Select] = int32(len(b.tl.Selects))
 		s.sel = int32(len(b.tl.Selects))
+		s.inheritSel = false
 		b.tl.Selects = append(b.tl.Selects, Select{
 			G: g, Start: t, End: NoTime, Cases: make([]SelectCase, a.Cases), Chosen: -1,
 			Stack: stk,
@@ -76,11 +85,19 @@ func (b *builder) annotation(g GID, t Time, msg string, stk int32) {
 
 	case probe.VerbCase:
 		si, ok := b.selects[a.Select]
+		sc := SelectCase{Dir: a.Dir, Chan: -1, Value: a.Value}
+		hasChan := a.Dir == probe.DirSend || a.Dir == probe.DirRecv
+		if !ok && b.cont {
+			if hasChan {
+				sc.Chan, _ = b.channel(a.Chan)
+			}
+			b.fixup(s, a, t, sc.Chan)
+			return
+		}
 		if !ok || a.Case >= len(b.tl.Selects[si].Cases) {
 			return
 		}
-		sc := SelectCase{Dir: a.Dir, Chan: -1, Value: a.Value}
-		if a.Dir == probe.DirSend || a.Dir == probe.DirRecv {
+		if hasChan {
 			sc.Chan, _ = b.channel(a.Chan)
 		}
 		b.tl.Selects[si].Cases[a.Case] = sc
@@ -94,6 +111,10 @@ func (b *builder) annotation(g GID, t Time, msg string, stk int32) {
 		b.end = t
 	case probe.VerbChose:
 		si, ok := b.selects[a.Select]
+		if !ok && b.cont {
+			b.fixup(s, a, t, -1)
+			return
+		}
 		if !ok || a.Case >= len(b.tl.Selects[si].Cases) {
 			return
 		}
@@ -104,14 +125,21 @@ func (b *builder) annotation(g GID, t Time, msg string, stk int32) {
 // chose completes select si with the case a names, adding the operation of
 // that case to its channel.
 func (b *builder) chose(s *gstate, si int32, a probe.Annotation, t Time) {
+	s.sel = -1
+	b.step(b.choseStep(s.g.ID, si, a, t))
+}
+
+// choseStep completes select si of goroutine g with the case a names,
+// adding the operation of that case to its channel, and returns the step
+// of it.
+func (b *builder) choseStep(g GID, si int32, a probe.Annotation, t Time) Step {
 	sel := &b.tl.Selects[si]
 	sel.End, sel.Chosen = t, a.Case
-	s.sel = -1
-	step := Step{Time: t, Kind: StepSelect, G: s.g.ID, Select: si, Chan: -1, Op: -1}
+	step := Step{Time: t, Kind: StepSelect, G: g, Select: si, Chan: -1, Op: -1}
 	sc := sel.Cases[a.Case]
 	if sc.Dir == probe.DirSend || sc.Dir == probe.DirRecv {
 		op := Op{
-			Kind: Send, G: s.g.ID, Start: sel.Start, End: t, Value: sc.Value,
+			Kind: Send, G: g, Start: sel.Start, End: t, Value: sc.Value,
 			Seq: b.caseSeqs[[2]int64{int64(si), int64(a.Case)}], Send: -1,
 			OK: true, Select: si, Stack: sel.Stack,
 		}
@@ -125,7 +153,8 @@ func (b *builder) chose(s *gstate, si int32, a probe.Annotation, t Time) {
 	for i := range sel.Cases {
 		delete(b.caseSeqs, [2]int64{int64(si), int64(i)})
 	}
-	b.step(step)
+	step.Other, step.Block, step.Log = NoG, -1, -1
+	return step
 }
 
 // channel returns the index of the channel with the probe's id, adding a

@@ -20,6 +20,17 @@ type gstate struct {
 	// completed, so that a wait can be tied to it.
 	opChan, op int32
 	sel        int32
+
+	// In a part that continues another (see stitch.go): first is the
+	// state the part's first generation restated, 0 for a goroutine
+	// created in the part. inheritOp says that opChan and op are not
+	// known yet, but those the goroutine had at the end of the part
+	// before; inheritSel says the same of sel.
+	first                 State
+	inheritOp, inheritSel bool
+	restated              []Frame // the stack of the restatement
+	restatedKey           string
+	seen                  bool // the part has seen a change of its state
 }
 
 // builder turns events into a Timeline.
@@ -44,6 +55,17 @@ type builder struct {
 	// mostly about one goroutine, and a map lookup per event showed in
 	// profiles.
 	lastG *gstate
+
+	// cont is set for a part of a trace that continues another: start
+	// is then set before the first event, and partStart is the time of
+	// the part's first event. fixups are the annotations of the part
+	// about operations begun before it, and made the channels it saw
+	// being made. See stitch.go.
+	cont      bool
+	warm      int // Sync events to meet before the part begins, the last included
+	partStart Time
+	fixups    []fixup
+	made      map[int32]bool
 }
 
 func newBuilder() *builder {
@@ -62,8 +84,22 @@ func newBuilder() *builder {
 
 // event folds one event into the timeline under construction.
 func (b *builder) event(ev *xtrace.Event) {
+	if b.warm > 0 {
+		// The generation before the part, read only for the trace
+		// reader to know every goroutine's state when the part begins,
+		// at the Sync event that passing it leaves.
+		if ev.Kind() != xtrace.EventSync {
+			return
+		}
+		if b.warm--; b.warm > 0 {
+			return
+		}
+	}
 	if b.events == 0 {
-		b.start = ev.Time()
+		if !b.cont {
+			b.start = ev.Time()
+		}
+		b.partStart = Time(ev.Time() - b.start)
 	}
 	b.events++
 	t := Time(ev.Time() - b.start)
@@ -119,7 +155,7 @@ func (b *builder) goroutine(id GID) *gstate {
 	g := &Goroutine{ID: id, Parent: NoG, Created: NoTime, Ended: NoTime, GoStack: -1}
 	b.tl.Goroutines = append(b.tl.Goroutines, g)
 	b.tl.byID[id] = g
-	s := &gstate{g: g, block: -1, opChan: -1, op: -1, sel: -1}
+	s := &gstate{g: g, block: -1, opChan: -1, op: -1, sel: -1, inheritOp: b.cont, inheritSel: b.cont}
 	b.gs[id] = s
 	b.lastG = s
 	return s
@@ -128,11 +164,22 @@ func (b *builder) goroutine(id GID) *gstate {
 // transition applies a goroutine's change of state.
 func (b *builder) transition(ev *xtrace.Event, st *xtrace.StateTransition, t Time) {
 	from, to := st.Goroutine()
-	if from == to {
-		return // a generation restating a known state
-	}
 	id := GID(st.Resource.Goroutine())
+	restated := false // the first sight of a goroutine in a part after the first
+	if from == to {
+		// A generation restating a known state, which tells something
+		// only to a builder of a later part that has not seen the
+		// goroutine yet.
+		if !b.cont {
+			return
+		}
+		if s := b.goroutine(id); s.seen {
+			return
+		}
+		restated = true
+	}
 	s := b.goroutine(id)
+	s.seen = true
 	actor := GID(ev.Goroutine())
 
 	// The stack of the goroutine changing state: the transition's own, or
@@ -141,7 +188,15 @@ func (b *builder) transition(ev *xtrace.Event, st *xtrace.StateTransition, t Tim
 	if stack == xtrace.NoStack && actor == id {
 		stack = ev.Stack()
 	}
-	stk := b.stack(stack)
+	stk := int32(-1)
+	if restated {
+		// One builder reading the whole trace would skip it: its stack
+		// is interned only at the stitching, if one builder would have
+		// met it (see stitch.go).
+		s.restated, s.restatedKey = stackFrames(stack)
+	} else {
+		stk = b.stack(stack)
+	}
 	if s.g.Name == "" && stk >= 0 {
 		frames := b.tl.Stacks[stk]
 		s.g.Name = frames[len(frames)-1].Func
@@ -154,6 +209,7 @@ func (b *builder) transition(ev *xtrace.Event, st *xtrace.StateTransition, t Tim
 
 	switch {
 	case from == xtrace.GoNotExist:
+		s.inheritOp, s.inheritSel = false, false
 		s.g.Created = t
 		s.g.Parent = actor
 		if actor == id {
@@ -162,6 +218,9 @@ func (b *builder) transition(ev *xtrace.Event, st *xtrace.StateTransition, t Tim
 			s.g.GoStack = b.stack(ev.Stack())
 		}
 		b.step(Step{Time: t, Kind: StepCreate, G: id, Other: s.g.Parent})
+	case restated:
+		// Known since the start of the part, whenever the runtime said so.
+		t, s.first = b.partStart, stateOf(to)
 	case from == xtrace.GoUndetermined:
 		// Known since the start of the trace, whenever the runtime said so.
 		t = 0
@@ -182,7 +241,7 @@ func (b *builder) transition(ev *xtrace.Event, st *xtrace.StateTransition, t Tim
 		b.step(Step{Time: t, Kind: StepEnd, G: id})
 		return
 	case xtrace.GoWaiting:
-		b.openBlock(s, st.Reason, t, stk, from == xtrace.GoUndetermined)
+		b.openBlock(s, st.Reason, t, stk, from == xtrace.GoUndetermined || restated)
 	}
 	s.state = stateOf(to)
 	s.since = t
@@ -219,6 +278,13 @@ func (b *builder) openBlock(s *gstate, reason string, t Time, stk int32, sinceSt
 		Reason: reason, Start: t, End: NoTime, WokenBy: NoG, Stack: stk,
 		SinceStart: sinceStart, Chan: s.opChan, Op: s.op, Select: s.sel,
 	}
+	// What is inherited is resolved when the parts are stitched.
+	if s.inheritOp {
+		blk.Chan, blk.Op = inherited, inherited
+	}
+	if s.inheritSel {
+		blk.Select = inherited
+	}
 	if stk >= 0 {
 		blk.Site = b.sites[stk]
 	}
@@ -237,6 +303,14 @@ func (b *builder) stack(st xtrace.Stack) int32 {
 	if i, ok := b.handles[st]; ok {
 		return i
 	}
+	i := b.intern(stackFrames(st))
+	b.handles[st] = i
+	return i
+}
+
+// stackFrames returns the frames of a stack and the key it is interned
+// by: its PCs.
+func stackFrames(st xtrace.Stack) ([]Frame, string) {
 	var frames []Frame
 	var key strings.Builder
 	for f := range st.Frames() {
@@ -244,17 +318,22 @@ func (b *builder) stack(st xtrace.Stack) int32 {
 		key.WriteString(strconv.FormatUint(f.PC, 16))
 		key.WriteByte(' ')
 	}
-	i := int32(-1)
-	if len(frames) > 0 {
-		var ok bool
-		if i, ok = b.stacks[key.String()]; !ok {
-			i = int32(len(b.tl.Stacks))
-			b.tl.Stacks = append(b.tl.Stacks, frames)
-			b.sites = append(b.sites, site(frames))
-			b.stacks[key.String()] = i
-		}
+	return frames, key.String()
+}
+
+// intern returns the index in tl.Stacks of the stack with the given
+// frames and key, adding it if new, or -1 for a stack without frames.
+func (b *builder) intern(frames []Frame, key string) int32 {
+	if len(frames) == 0 {
+		return -1
 	}
-	b.handles[st] = i
+	i, ok := b.stacks[key]
+	if !ok {
+		i = int32(len(b.tl.Stacks))
+		b.tl.Stacks = append(b.tl.Stacks, frames)
+		b.sites = append(b.sites, site(frames))
+		b.stacks[key] = i
+	}
 	return i
 }
 

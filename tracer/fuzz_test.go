@@ -12,7 +12,8 @@ import (
 )
 
 // FuzzRead reads arbitrary input as a trace, seeded with the traces in
-// testdata, in every format the reader knows. Whatever the input, Read
+// testdata, in every format the reader knows, whole and in parts (as Read
+// reads a big trace, here split at every generation). Whatever the input, Read
 // returns a timeline or an error that wraps ErrBroken, never panics and
 // never reports an internal error; and a timeline it returns, whole or
 // partial, holds together:
@@ -32,18 +33,28 @@ func FuzzRead(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		tl, err := tracer.Read(bytes.NewReader(data), nil)
-		if err != nil {
-			if !errors.Is(err, tracer.ErrBroken) {
-				t.Fatalf("got %v, want a timeline or an error that wraps ErrBroken", err)
-			}
-			var be *tracer.BrokenError
-			if errors.As(err, &be) && be.Partial != nil {
-				checkTimeline(t, be.Partial)
-			}
-			return
-		}
-		checkTimeline(t, tl)
+		checkRead(t, tl, err)
+
+		// The same, read in parts as a big trace is, a generation each.
+		tl, _, err = tracer.ReadSplit(data)
+		checkRead(t, tl, err)
 	})
+}
+
+// checkRead checks what Read returned for any input.
+func checkRead(t *testing.T, tl *tracer.Timeline, err error) {
+	t.Helper()
+	if err != nil {
+		if !errors.Is(err, tracer.ErrBroken) {
+			t.Fatalf("got %v, want a timeline or an error that wraps ErrBroken", err)
+		}
+		var be *tracer.BrokenError
+		if errors.As(err, &be) && be.Partial != nil {
+			checkTimeline(t, be.Partial)
+		}
+		return
+	}
+	checkTimeline(t, tl)
 }
 
 // checkTimeline checks what every timeline must satisfy, whatever trace

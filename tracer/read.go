@@ -122,20 +122,28 @@ func ReadWith(r io.Reader, o ReadOptions) (*Timeline, error) {
 }
 
 // read is ReadWith with the schedule of partial timelines, nil for none.
-func read(r io.Reader, progress func(read, total int64), partial *partials) (tl *Timeline, err error) {
+// A big trace in a file or in memory is read in parts on several cores
+// (see readSplit); any other input is read whole.
+func read(r io.Reader, progress func(read, total int64), partial *partials) (*Timeline, error) {
+	if ra, size := splittable(r); ra != nil {
+		if parts := plan(ra, size, runtime.GOMAXPROCS(0)); parts != nil {
+			tl, err := readSplit(ra, size, parts, progress, partial)
+			if err != errOverlap {
+				return tl, err
+			}
+			r = io.NewSectionReader(ra, 0, size)
+		}
+	}
+	return readWhole(r, progress, partial)
+}
+
+// readWhole reads r from start to end with one builder.
+func readWhole(r io.Reader, progress func(read, total int64), partial *partials) (tl *Timeline, err error) {
 	cr := &countingReader{r: r, total: sizeOf(r)}
 	b := newBuilder()
-
-	// The trace reader is not hardened against every corrupt input: it
-	// may panic reading an event, or in a method of an event it let pass.
-	// Either is a broken trace; any other panic is a bug of the builder.
 	defer func() {
 		if p := recover(); p != nil {
-			tl = nil
-			err = fmt.Errorf("tracer: internal error after %d events: %v", b.events, p)
-			if raisedIn(xtracePkg) {
-				err = &BrokenError{Events: b.events, Err: fmt.Errorf("reader failed: %v", p)}
-			}
+			tl, err = nil, b.panicked(p)
 		}
 	}()
 
@@ -153,36 +161,17 @@ func read(r io.Reader, progress func(read, total int64), partial *partials) (tl 
 		return nil, err
 	}
 
-	xr, err := newReader(br)
-	if err != nil {
-		if cr.err != nil {
-			return nil, fmt.Errorf("tracer: %w", cr.err)
-		}
-		return nil, b.broken(err, cr.eof && truncated(err))
-	}
-	d := decode(xr)
-	defer d.close()
 	var next int64 // when to report progress next
-	for {
-		batch, err := d.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			if cr.err != nil {
-				return nil, fmt.Errorf("tracer: %w", cr.err)
-			}
-			return nil, b.broken(err, cr.eof && truncated(err))
-		}
-		partial.maybe(b) // here, so that none is made after the last batch
-		for i := range batch {
-			b.event(&batch[i])
-		}
-		d.recycle(batch)
+	err = b.fold(br, func() bool {
+		partial.maybe(b)
 		if n := cr.n.Load(); progress != nil && n >= next {
 			progress(n, cr.total)
 			next = n + progressEvery
 		}
+		return true
+	})
+	if err != nil {
+		return nil, b.failed(err, cr)
 	}
 	if b.events == b.syncs {
 		return nil, fmt.Errorf("tracer: %w: no events", ErrBroken)
@@ -191,6 +180,60 @@ func read(r io.Reader, progress func(read, total int64), partial *partials) (tl 
 		progress(cr.n.Load(), cr.total)
 	}
 	return b.finish(), nil
+}
+
+// errStopped is what fold returns when asked to stop.
+var errStopped = errors.New("tracer: stopped")
+
+// fold reads the trace r holds into b, calling before ahead of every batch
+// of events, and stopping with errStopped when it returns false. It
+// returns nil at the end of the trace, or the reader's error.
+func (b *builder) fold(r io.Reader, before func() bool) error {
+	xr, err := newReader(r)
+	if err != nil {
+		return err
+	}
+	d := decode(xr)
+	defer d.close()
+	for {
+		batch, err := d.next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		// Here, not after the batch, so that no partial timeline is
+		// made after the last.
+		if !before() {
+			return errStopped
+		}
+		for i := range batch {
+			b.event(&batch[i])
+		}
+		d.recycle(batch)
+	}
+}
+
+// failed returns the error Read returns when fold failed reading cr: the
+// input's own error, or damage to the trace.
+func (b *builder) failed(err error, cr *countingReader) error {
+	if cr.err != nil {
+		return fmt.Errorf("tracer: %w", cr.err)
+	}
+	return b.broken(err, cr.eof && truncated(err))
+}
+
+// panicked returns the error for a panic while b was building, to be
+// called by a deferred function that recovered it. The trace reader is
+// not hardened against every corrupt input: it may panic reading an
+// event, or in a method of an event it let pass. Either is a broken trace;
+// any other panic is a bug of the builder.
+func (b *builder) panicked(p any) error {
+	if raisedIn(xtracePkg) {
+		return &BrokenError{Events: b.events, Err: fmt.Errorf("reader failed: %v", p)}
+	}
+	return fmt.Errorf("tracer: internal error after %d events: %v", b.events, p)
 }
 
 // broken returns the error for damage found after the events read so far,

@@ -1,0 +1,221 @@
+package tracer_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"reflect"
+	"runtime/trace"
+	"testing"
+	"time"
+
+	"github.com/gocspviz/gocspviz/scenarios"
+	"github.com/gocspviz/gocspviz/tracer"
+	"github.com/gocspviz/gocspviz/tracer/probe"
+)
+
+// recordScenario records a scenario while a flight recorder beside the
+// trace ends a generation every so often, so that probe operations and
+// selects are under way at many generation boundaries.
+func recordScenario(t *testing.T, every time.Duration, name string, args ...string) []byte {
+	t.Helper()
+	s, ok := scenarios.Lookup(name)
+	if !ok {
+		t.Fatalf("no scenario %s", name)
+	}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	run := s.Setup(fs)
+	if err := fs.Parse(args); err != nil {
+		t.Fatal(err)
+	}
+	return recordEvery(t, every, run)
+}
+
+// recordEvery records run as recordScenario records a scenario.
+func recordEvery(t *testing.T, every time.Duration, run func(context.Context, io.Writer) error) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	err := probe.Record(context.Background(), &buf, func(ctx context.Context) error {
+		fr := trace.NewFlightRecorder(trace.FlightRecorderConfig{})
+		if err := fr.Start(); err != nil {
+			return err
+		}
+		defer fr.Stop()
+		stop, done := make(chan struct{}), make(chan struct{})
+		go func() {
+			defer close(done)
+			tick := time.NewTicker(every)
+			defer tick.Stop()
+			for {
+				select {
+				case <-stop:
+					return
+				case <-tick.C:
+					fr.WriteTo(io.Discard)
+				}
+			}
+		}()
+		defer func() { close(stop); <-done }()
+		return run(ctx, io.Discard)
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// diff returns where two timelines differ first, or "".
+func diff(a, b *tracer.Timeline) string {
+	switch {
+	case a.Events != b.Events, a.Duration != b.Duration, a.Begin != b.Begin, a.End != b.End:
+		return fmt.Sprintf("events %d, %d; duration %d, %d; window %d..%d, %d..%d",
+			a.Events, b.Events, a.Duration, b.Duration, a.Begin, a.End, b.Begin, b.End)
+	case len(a.Goroutines) != len(b.Goroutines):
+		return fmt.Sprintf("%d goroutines, %d", len(a.Goroutines), len(b.Goroutines))
+	}
+	for i, g := range a.Goroutines {
+		h := b.Goroutines[i]
+		if reflect.DeepEqual(g, h) {
+			continue
+		}
+		gc, hc := *g, *h
+		gc.Spans, gc.Blocks, hc.Spans, hc.Blocks = nil, nil, nil, nil
+		if !reflect.DeepEqual(gc, hc) {
+			return fmt.Sprintf("goroutine %d: %+v, %+v", i, gc, hc)
+		}
+		for k := range min(len(g.Spans), len(h.Spans)) {
+			if g.Spans[k] != h.Spans[k] {
+				lo, hi := max(k-2, 0), min(k+3, len(g.Spans), len(h.Spans))
+				return fmt.Sprintf("goroutine %d span %d of %d, %d: %+v, %+v", g.ID, k, len(g.Spans), len(h.Spans), g.Spans[lo:hi], h.Spans[lo:hi])
+			}
+		}
+		for k := range min(len(g.Blocks), len(h.Blocks)) {
+			if g.Blocks[k] != h.Blocks[k] {
+				return fmt.Sprintf("goroutine %d block %d: %+v, %+v", g.ID, k, g.Blocks[k], h.Blocks[k])
+			}
+		}
+		return fmt.Sprintf("goroutine %d: %d spans, %d; %d blocks, %d", g.ID, len(g.Spans), len(h.Spans), len(g.Blocks), len(h.Blocks))
+	}
+	for i := range min(len(a.Steps), len(b.Steps)) {
+		if a.Steps[i] != b.Steps[i] {
+			return fmt.Sprintf("step %d: %+v (%s), %+v (%s)", i, a.Steps[i], a.Describe(a.Steps[i]), b.Steps[i], b.Describe(b.Steps[i]))
+		}
+	}
+	for _, c := range []struct {
+		what string
+		x, y any
+	}{
+		{"steps", a.Steps, b.Steps}, {"channels", a.Channels, b.Channels},
+		{"selects", a.Selects, b.Selects}, {"stacks", a.Stacks, b.Stacks},
+		{"logs", a.Logs, b.Logs}, {"findings", a.Findings, b.Findings},
+	} {
+		if !reflect.DeepEqual(c.x, c.y) {
+			return fmt.Sprintf("%s differ:\n%+v\n%+v", c.what, c.x, c.y)
+		}
+	}
+	return ""
+}
+
+// slowHandoffs blocks in sends, receives and selects for longer than a
+// generation lasts, so that operations begun in one generation complete
+// in a later one.
+func slowHandoffs(context.Context, io.Writer) error {
+	const n, pause = 4, 3 * time.Millisecond
+	values := probe.NewChan[int]("values", 0)
+	picks := probe.NewChan[int]("picks", 0)
+	late := probe.NewChan[int]("late", 0)
+	done := make(chan struct{})
+	go func() { // receives each value a pause after it was offered
+		defer close(done)
+		for range n {
+			time.Sleep(pause)
+			values.Recv()
+		}
+		for i := range n { // sends each a pause after it was asked for
+			time.Sleep(pause)
+			late.Send(i)
+		}
+		for i := range n { // offers in a select, taken a pause later
+			probe.Select(picks.SendCase(i, nil), values.RecvCase(nil))
+		}
+	}()
+	for i := range n {
+		values.Send(i)
+	}
+	for range n {
+		late.Recv()
+	}
+	for range n {
+		time.Sleep(pause)
+		picks.Recv()
+	}
+	<-done
+	return nil
+}
+
+// TestSplitMatchesWhole reads traces of many generations in as many
+// parts, one a generation, and checks that the stitched timeline is the
+// one a single reader makes.
+func TestSplitMatchesWhole(t *testing.T) {
+	traces := []struct {
+		name string
+		data func(t *testing.T) []byte
+	}{
+		{"tracegen", func(t *testing.T) []byte { return readTestdata(t, generationsTrace) }},
+		{"slow handoffs", func(t *testing.T) []byte { return recordEvery(t, time.Millisecond, slowHandoffs) }},
+		{"pipeline", func(t *testing.T) []byte { return recordScenario(t, 2*time.Millisecond, "pipeline", "-n", "3000") }},
+		{"countdown", func(t *testing.T) []byte {
+			return recordScenario(t, 3*time.Millisecond, "countdown", "-n", "20", "-tick", "5ms", "-abort-after", "15")
+		}},
+		{"du", func(t *testing.T) []byte { return recordScenario(t, 3*time.Millisecond, "du") }},
+		{"chat", func(t *testing.T) []byte { return recordScenario(t, 3*time.Millisecond, "chat", "-pause", "10ms") }},
+	}
+	for _, tc := range traces {
+		t.Run(tc.name, func(t *testing.T) {
+			data := tc.data(t)
+			whole, err := tracer.Read(bytes.NewReader(data), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			split, parts, err := tracer.ReadSplit(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if parts < 3 {
+				t.Fatalf("the trace has %d generations, want several", parts)
+			}
+			if d := diff(whole, split); d != "" {
+				t.Errorf("read in %d parts, the timeline differs from the whole's: %s", parts, d)
+			}
+		})
+	}
+}
+
+// TestSplitBroken cuts a trace of many generations short and checks that
+// reading it in parts fails as reading it whole does, with the same
+// timeline of what came before the damage.
+func TestSplitBroken(t *testing.T) {
+	data := recordEvery(t, time.Millisecond, slowHandoffs)
+	cut := data[:len(data)-len(data)/20]
+	_, werr := tracer.Read(bytes.NewReader(cut), nil)
+	_, parts, serr := tracer.ReadSplit(cut)
+	var whole, split *tracer.BrokenError
+	if !errors.As(werr, &whole) || !errors.As(serr, &split) {
+		t.Fatalf("got %v whole and %v in parts, want broken traces", werr, serr)
+	}
+	if parts < 3 {
+		t.Fatalf("read in %d parts, want several", parts)
+	}
+	if whole.Error() != split.Error() {
+		t.Errorf("got %q in %d parts, want %q as whole", split, parts, whole)
+	}
+	if whole.Partial == nil || split.Partial == nil {
+		t.Fatalf("got partial timelines %v whole and %v in parts", whole.Partial != nil, split.Partial != nil)
+	}
+	if d := diff(whole.Partial, split.Partial); d != "" {
+		t.Errorf("the timeline before the damage differs when read in parts: %s", d)
+	}
+}
