@@ -97,13 +97,15 @@ func (v *lanesView) drawLane(screen tcell.Screen, x, y, cols, i int, from, to tr
 	putString(screen, x, y, r.ix.label(g, labelWidth), r.paint(style))
 	width := float64(to-from) / float64(cols)
 	marks, m := r.ix.marks[g.ID], 0
+	s := 0 // the span searched from: the columns go forward in time
 	var drawn uint16
 	for col := 0; col < cols; col++ {
 		lo := from + tracer.Time(float64(col)*width)
 		hi := from + tracer.Time(float64(col+1)*width)
 		lk := lookNone
-		if sp, ok := spanAt(g, lo+(hi-lo)/2); ok {
-			lk = spanLook(r.tl, g, sp)
+		mid := lo + (hi-lo)/2
+		if s = nextSpan(g.Spans, s, mid); s < len(g.Spans) && g.Spans[s].Start <= mid {
+			lk = spanLook(r.tl, g, g.Spans[s])
 		}
 		if m = nextMark(marks, m, lo); m < len(marks) && marks[m].t < max(hi, lo+1) {
 			lk = markLooks[marks[m].kind]
