@@ -8,7 +8,7 @@ import (
 // ReadEveryBatch reads r as ReadWith does, handing fn the timeline read so
 // far after every batch of decoded events instead of now and then.
 func ReadEveryBatch(r io.Reader, fn func(*Timeline)) (*Timeline, error) {
-	return read(r, nil, newPartials(fn, 0, 0))
+	return read(r, 1, nil, newPartials(fn, 0, 0))
 }
 
 // ReadSplit reads data in as many parts as it has generations but the

@@ -108,6 +108,12 @@ type ReadOptions struct {
 	// far and the input's size, or -1 when the size is unknown.
 	Progress func(read, total int64)
 
+	// Parts is the most parts Read may split a big trace into, to read
+	// them at once on several cores (see parts.go); 0 leaves it to Read,
+	// which takes one part for every two cores, and 1 reads the trace
+	// whole.
+	Parts int
+
 	// Partial, if not nil, is called now and then, from the third of a
 	// second on, with the timeline of the events read so far, so that a
 	// viewer can show a big trace while the rest of it loads. The timeline
@@ -118,15 +124,19 @@ type ReadOptions struct {
 
 // ReadWith is Read with options: see ReadOptions.
 func ReadWith(r io.Reader, o ReadOptions) (*Timeline, error) {
-	return read(r, o.Progress, newPartials(o.Partial, firstPartial, partialEvery))
+	n := o.Parts
+	if n <= 0 {
+		n = runtime.GOMAXPROCS(0) / coresPerPart
+	}
+	return read(r, n, o.Progress, newPartials(o.Partial, firstPartial, partialEvery))
 }
 
 // read is ReadWith with the schedule of partial timelines, nil for none.
-// A big trace in a file or in memory is read in parts on several cores
+// A big trace in a file or in memory is read in at most n parts at once
 // (see readSplit); any other input is read whole.
-func read(r io.Reader, progress func(read, total int64), partial *partials) (*Timeline, error) {
+func read(r io.Reader, n int, progress func(read, total int64), partial *partials) (*Timeline, error) {
 	if ra, size := splittable(r); ra != nil {
-		if parts := plan(ra, size, runtime.GOMAXPROCS(0)); parts != nil {
+		if parts := plan(ra, size, n); parts != nil {
 			tl, err := readSplit(ra, size, parts, progress, partial)
 			if err != errOverlap {
 				return tl, err

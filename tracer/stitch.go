@@ -1,6 +1,8 @@
 package tracer
 
 import (
+	"slices"
+
 	"github.com/gocspviz/gocspviz/tracer/probe"
 )
 
@@ -160,13 +162,14 @@ func (b *builder) stitch(p *builder) {
 	for i, c := range pt.Channels {
 		bc := tl.Channels[chanOf[i]]
 		opOff[i] = int32(len(bc.Ops))
-		for _, op := range c.Ops {
+		for k := range c.Ops {
+			op := &c.Ops[k]
 			op.Stack = stack(op.Stack)
 			if op.Select >= 0 {
 				op.Select += selOff
 			}
-			bc.Ops = append(bc.Ops, op)
 		}
+		bc.Ops = appendTo(bc.Ops, c.Ops)
 	}
 	for _, sel := range pt.Selects {
 		sel.Stack = stack(sel.Stack)
@@ -203,7 +206,7 @@ func (b *builder) stitch(p *builder) {
 		spans, blocks := pg.Spans, pg.Blocks
 		g := tl.Goroutine(pg.ID)
 		if g == nil {
-			g = pg
+			g = pg // its spans and waits are renumbered in place below
 			g.Spans, g.Blocks = nil, nil
 			g.GoStack = stack(g.GoStack)
 			tl.Goroutines = append(tl.Goroutines, g)
@@ -271,11 +274,11 @@ func (b *builder) stitch(p *builder) {
 			return i + off
 		}
 		remap := blockOf[g.ID]
-		for _, sp := range spans {
-			sp.Block = remap(sp.Block)
-			g.Spans = append(g.Spans, sp)
+		for k := range spans {
+			spans[k].Block = remap(spans[k].Block)
 		}
-		for k, blk := range blocks {
+		for k := range blocks {
+			blk := &blocks[k]
 			blk.Stack = stack(blk.Stack)
 			if k == 0 && restatedStack >= 0 {
 				blk.Stack, blk.Site = restatedStack, b.sites[restatedStack]
@@ -296,8 +299,8 @@ func (b *builder) stitch(p *builder) {
 			case blk.Select >= 0:
 				blk.Select += selOff
 			}
-			g.Blocks = append(g.Blocks, blk)
 		}
+		g.Spans, g.Blocks = appendTo(g.Spans, spans), appendTo(g.Blocks, blocks)
 
 		// Its state at the end of the part, in the stitched numbering;
 		// the state before, if the part saw no change of it.
@@ -323,6 +326,7 @@ func (b *builder) stitch(p *builder) {
 	b.lastG = nil
 
 	// The steps, with their indexes renumbered.
+	tl.Steps = slices.Grow(tl.Steps, len(pt.Steps))
 	for i, st := range pt.Steps {
 		if st, ok := fixed[int32(i)]; ok {
 			tl.Steps = append(tl.Steps, st)
@@ -356,4 +360,13 @@ func (b *builder) stitch(p *builder) {
 	if p.end != NoTime {
 		b.end = p.end
 	}
+}
+
+// appendTo returns s with the part's more after it: more itself when s is
+// empty, which saves copying the slices of what began in the part.
+func appendTo[T any](s, more []T) []T {
+	if len(s) == 0 {
+		return more
+	}
+	return append(s, more...)
 }

@@ -2,7 +2,12 @@
 // bare x/exp/trace read loop over the same files, and how much memory each
 // needs. It makes the traces itself: the pipeline scenario at several sizes
 // (to show how load time grows with the number of events) and a
-// `go test -trace` of a standard-library package.
+// `go test -trace` of a standard-library package (net/http by default:
+// its tests run long enough to make a trace of many generations).
+//
+// "load" is tracer.Read as gocspviz calls it on this machine; "in 2 parts"
+// forces the reading of a trace in two parts at once (see tracer's
+// parts.go), which Read does by itself on four cores or more.
 //
 //	go run ./cmd/benchread                  # make the traces, measure, print the table
 //	go run ./cmd/benchread -dir /tmp/traces # keep the traces between runs
@@ -32,7 +37,7 @@ import (
 )
 
 func main() {
-	if len(os.Args) == 3 && (os.Args[1] == "-bare" || os.Args[1] == "-load") {
+	if len(os.Args) == 3 && (os.Args[1] == "-bare" || os.Args[1] == "-load" || os.Args[1] == "-parts") {
 		if err := measure(os.Args[1], os.Args[2]); err != nil {
 			fmt.Fprintf(os.Stderr, "benchread: %v\n", err)
 			os.Exit(1)
@@ -41,7 +46,7 @@ func main() {
 	}
 	dir := flag.String("dir", "", "where to make and keep the traces (default: a temporary directory)")
 	sizes := flag.String("sizes", "100000,400000,1600000", "pipeline -n values, comma separated")
-	std := flag.String("std", "sync", "standard-library package to trace with go test -trace; empty for none")
+	std := flag.String("std", "net/http", "standard-library package to trace with go test -trace; empty for none")
 	flag.Parse()
 	if err := run(*dir, *sizes, *std); err != nil {
 		fmt.Fprintf(os.Stderr, "benchread: %v\n", err)
@@ -75,7 +80,12 @@ func measure(how, path string) error {
 			events++
 		}
 	} else {
-		tl, err := tracer.Read(f, nil)
+		// As gocspviz reads it on this machine, or in two parts.
+		var o tracer.ReadOptions
+		if how == "-parts" {
+			o.Parts = 2
+		}
+		tl, err := tracer.ReadWith(f, o)
 		if err != nil {
 			return err
 		}
@@ -111,7 +121,7 @@ func run(dir, sizes, std string) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(os.Stdout, 0, 8, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "trace\tsize\tevents\tbare read\tgocspviz load\tload/bare\tbare peak\tload peak\tload peak/size\t")
+	fmt.Fprintln(tw, "trace\tsize\tevents\tbare read\tload\tload/bare\tin 2 parts\tbare peak\tload peak\tload peak/size\t")
 	for _, path := range traces {
 		fi, err := os.Stat(path)
 		if err != nil {
@@ -125,11 +135,18 @@ func run(dir, sizes, std string) error {
 		if err != nil {
 			return err
 		}
+		parts, err := child(self, "-parts", path)
+		if err != nil {
+			return err
+		}
+		if load.events != parts.events {
+			return fmt.Errorf("%s: %d events read in two parts, %d as loaded", path, parts.events, load.events)
+		}
 		size := fi.Size()
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%.2f\t%s\t%s\t%.1fx\t\n",
-			filepath.Base(path), mb(size), bare.events,
-			bare.elapsed.Round(time.Millisecond), load.elapsed.Round(time.Millisecond),
-			float64(load.elapsed)/float64(bare.elapsed),
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%.2f\t%s\t%s\t%s\t%.1fx\t\n",
+			filepath.Base(path), mb(size), bare.events, bare.elapsed.Round(time.Millisecond),
+			load.elapsed.Round(time.Millisecond), float64(load.elapsed)/float64(bare.elapsed),
+			parts.elapsed.Round(time.Millisecond),
 			mb(bare.maxRSS), mb(load.maxRSS), float64(load.maxRSS)/float64(size))
 	}
 	return tw.Flush()
