@@ -359,6 +359,8 @@ func sizeOf(r io.Reader) int64 {
 	switch x := r.(type) {
 	case interface{ Len() int }:
 		return int64(x.Len())
+	case interface{ Size() int64 }:
+		return x.Size()
 	case *os.File:
 		if fi, err := x.Stat(); err == nil && fi.Mode().IsRegular() {
 			return fi.Size()

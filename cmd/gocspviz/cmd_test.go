@@ -2,7 +2,10 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -338,5 +341,24 @@ func TestReplayUsage(t *testing.T) {
 				t.Errorf("got exit %d and %q, want exit 2 and %q", code, stderr, tc.want)
 			}
 		})
+	}
+}
+
+// TestLoadCancelled loads a file and a download with a context cancelled
+// already, as the UI's loader is when the user quits: the reading stops
+// with the context's error.
+func TestLoadCancelled(t *testing.T) {
+	data := readFileOrFail(t, pipelineTrace)
+	path := writeTemp(t, "p.trace", data)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, o := range []loadOptions{{ctx: ctx}, {ctx: ctx, fetched: data}} {
+		src := path
+		if o.fetched != nil {
+			src = "http://127.0.0.1:1/trace"
+		}
+		if _, err := loadTrace(src, o, io.Discard); !errors.Is(err, context.Canceled) {
+			t.Errorf("loading %s with a cancelled context: got %v, want context.Canceled", src, err)
+		}
 	}
 }

@@ -76,6 +76,34 @@ func (c ctxReader) Read(p []byte) (int, error) {
 	return c.r.Read(p)
 }
 
+// ReadAt reads at an offset, if the reader can, until the context is
+// cancelled.
+func (c ctxReader) ReadAt(p []byte, off int64) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	ra, ok := c.r.(io.ReaderAt)
+	if !ok {
+		return 0, errors.New("gocspviz: internal error: ReadAt of a stream")
+	}
+	return ra.ReadAt(p, off)
+}
+
+// sized is a trace the size of which is known, that tracer.Read may read
+// at offsets: a file or a download, never read from before.
+type sized struct {
+	io.Reader
+	size int64
+}
+
+// ReadAt reads at an offset.
+func (s sized) ReadAt(p []byte, off int64) (int, error) {
+	return s.Reader.(io.ReaderAt).ReadAt(p, off)
+}
+
+// Size returns the trace's size.
+func (s sized) Size() int64 { return s.size }
+
 // loadTrace reads the trace that src names: a file, "-" for standard
 // input, or an http or https URL of a trace endpoint. A URL is downloaded
 // whole first, with its progress shown on stderr when stderr is a
@@ -112,19 +140,29 @@ func loadTrace(src string, o loadOptions, stderr io.Writer) (*loaded, error) {
 		r = f
 	}
 
-	// The header's version is for the summary; Read checks it again.
+	// The header's version is for the summary; Read checks it again. A
+	// file or a download is handed to Read as it is, which can then read
+	// it in parts at once (see tracer.ReadOptions.Parts).
 	if o.ctx != nil {
 		r = ctxReader{o.ctx, r}
 	}
-	br := bufio.NewReaderSize(r, 64<<10)
-	if header, _ := br.Peek(16); len(header) > 0 {
-		l.version, _ = tracer.HeaderVersion(header)
+	if ra, ok := r.(io.ReaderAt); ok && size >= 0 && src != "-" {
+		var header [16]byte
+		n, _ := ra.ReadAt(header[:], 0)
+		l.version, _ = tracer.HeaderVersion(header[:n])
+		r = sized{r, size}
+	} else {
+		br := bufio.NewReaderSize(r, 64<<10)
+		if header, _ := br.Peek(16); len(header) > 0 {
+			l.version, _ = tracer.HeaderVersion(header)
+		}
+		r = br
 	}
 	var progress func(read, total int64)
 	if o.progress != nil {
 		progress = func(read, _ int64) { o.progress(read, size) }
 	}
-	tl, err := tracer.ReadWith(br, tracer.ReadOptions{Progress: progress, Partial: o.sofar})
+	tl, err := tracer.ReadWith(r, tracer.ReadOptions{Progress: progress, Partial: o.sofar})
 	var be *tracer.BrokenError
 	switch {
 	case err == nil:
