@@ -19,10 +19,13 @@
 // pages fill their area with a new string per cell, so the views draw their
 // borders themselves.
 //
-// BUG: ] and [ take a goroutine's wake-up of another to be the first it
-// made since its own previous step: the trace says who woke whom, not by
-// which operation. While the replay runs, the terminal's own text
-// selection needs Shift held, as the replay takes the mouse.
+// BUG: The trace says who woke whom, not by which operation. For a send or
+// receive the probe recorded, ] follows the handoff to the wake-up of the
+// goroutine that waited in its other half; for any other step (a close,
+// a step of an uninstrumented program) it takes the goroutine's wake-up
+// of another to be the first it made since its own previous step. While
+// the replay runs, the terminal's own text selection needs Shift held, as
+// the replay takes the mouse.
 //
 // # Concurrency
 //

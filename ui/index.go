@@ -50,6 +50,7 @@ type index struct {
 type chanIndex struct {
 	opEnd  []int32   // the step completing each operation, or never
 	recvOf []int32   // for a send, the receive that got its value, or -1
+	wait   []int32   // the wait of each operation in its goroutine's Blocks, or -1
 	gone   []int32   // the step from which each operation no longer shows
 	closed int32     // the step closing the channel, or never
 	every  int       // operations between checkpoints
@@ -94,6 +95,7 @@ func newIndex(tl *tracer.Timeline, showSystem bool) *index {
 			}
 		}
 	}
+	ix.indexWaits()
 	for i, s := range tl.Steps {
 		if s.Chan >= 0 && s.Op >= 0 {
 			ix.chans[s.Chan].opEnd[s.Op] = int32(i)
@@ -122,6 +124,39 @@ func newIndex(tl *tracer.Timeline, showSystem bool) *index {
 		ix.chans[ci].checkpoint(tl, c, max(64, int(math.Sqrt(float64(len(c.Ops))))))
 	}
 	return ix
+}
+
+// indexWaits fills in each channel operation's wait: the one tied to the
+// operation, or for a case a select chose, the select's last.
+func (ix *index) indexWaits() {
+	tl := ix.tl
+	selWait := map[int32]int32{}
+	for ci, c := range tl.Channels {
+		ix.chans[ci].wait = make([]int32, len(c.Ops))
+		for i := range c.Ops {
+			ix.chans[ci].wait[i] = -1
+		}
+	}
+	for _, g := range tl.Goroutines {
+		for b, blk := range g.Blocks {
+			switch {
+			case blk.Chan >= 0 && blk.Op >= 0 && int(blk.Chan) < len(ix.chans) && int(blk.Op) < len(ix.chans[blk.Chan].wait):
+				ix.chans[blk.Chan].wait[blk.Op] = int32(b)
+			case blk.Select >= 0:
+				selWait[blk.Select] = int32(b)
+			}
+		}
+	}
+	if len(selWait) == 0 {
+		return
+	}
+	for ci, c := range tl.Channels {
+		for i, op := range c.Ops {
+			if b, ok := selWait[op.Select]; ok && op.Select >= 0 && ix.chans[ci].wait[i] < 0 {
+				ix.chans[ci].wait[i] = b
+			}
+		}
+	}
 }
 
 // checkpoint fills in gone, closed and the checkpoints of channel c, every

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"slices"
 
 	"github.com/gocspviz/gocspviz/tracer"
@@ -90,19 +91,69 @@ func (ix *index) wakeBack(pos int) (int, string) {
 
 // wakeForward follows a wake-up edge forward: on a wake-up step, to the
 // woken goroutine's next step, what it did once awake; on any other step,
-// to the wake-up that the step's goroutine made with it: the first it made
-// since its previous step, which precedes the step when, say, a send wakes
-// the receiver waiting for it.
+// to the wake-up that the step's goroutine made with it. For a send or
+// receive the probe recorded, that is the wake-up of the goroutine that
+// waited in the other half of the handoff, if it waited. For anything
+// else, the trace does not say which operation woke whom, and it is the
+// first wake-up the goroutine made since its previous step, which
+// precedes the step when, say, a send wakes the receiver waiting for it.
 func (ix *index) wakeForward(pos int) (int, string) {
 	s := ix.stepOf(pos)
 	if isEdge(s) {
 		return ix.nextOf(s.G, pos, 1)
+	}
+	if other, ok := ix.handoff(s); ok {
+		return ix.wokeIn(s, other)
 	}
 	to := after(ix.woke[s.G], before(ix.stepsOf[s.G], pos))
 	if to < 0 {
 		return -1, ix.tl.Name(s.G) + " wakes nobody from here on"
 	}
 	return to, ""
+}
+
+// handoff returns the other half of the channel operation that step s
+// completed: the receive that got a send's value, or the send whose value
+// a receive got. It reports false when s is no such step, or the trace
+// does not say.
+func (ix *index) handoff(s tracer.Step) (int32, bool) {
+	if s.Kind != tracer.StepSend && s.Kind != tracer.StepRecv && s.Kind != tracer.StepSelect ||
+		s.Chan < 0 || s.Op < 0 {
+		return -1, false
+	}
+	op := ix.tl.Channels[s.Chan].Ops[s.Op]
+	other := op.Send
+	if op.Kind == tracer.Send {
+		other = ix.chans[s.Chan].recvOf[s.Op]
+	}
+	return other, other >= 0
+}
+
+// wokeIn returns the position of the wake-up that step s made of the
+// goroutine of operation other, the other half of its handoff, or -1 and
+// why there is none.
+func (ix *index) wokeIn(s tracer.Step, other int32) (int, string) {
+	op := ix.tl.Channels[s.Chan].Ops[other]
+	name := ix.tl.Name(op.G)
+	b := ix.chans[s.Chan].wait[other]
+	g := ix.tl.Goroutine(op.G)
+	if b < 0 || g == nil || int(b) >= len(g.Blocks) {
+		return -1, ix.tl.Name(s.G) + " woke nobody here: " + name + " did not wait for it"
+	}
+	blk := g.Blocks[b]
+	if blk.WokenBy != s.G || blk.End == tracer.NoTime {
+		return -1, ix.tl.Name(s.G) + " woke nobody here: " + name + " was woken by another"
+	}
+	ps := ix.wokenAt[op.G]
+	i, _ := slices.BinarySearchFunc(ps, blk.End, func(p int32, t tracer.Time) int {
+		return cmp.Compare(ix.stepOf(int(p)).Time, t)
+	})
+	for ; i < len(ps) && ix.stepOf(int(ps[i])).Time == blk.End; i++ {
+		if w := ix.stepOf(int(ps[i])); w.Kind == tracer.StepWake && w.Other == s.G {
+			return int(ps[i]), ""
+		}
+	}
+	return -1, "the wake-up of " + name + " is not shown: S shows the runtime's goroutines"
 }
 
 // matching returns the position of the next step after pos (with dir -1,

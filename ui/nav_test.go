@@ -115,3 +115,61 @@ func TestAtTime(t *testing.T) {
 		}
 	}
 }
+
+// TestWakeForwardFollowsHandoffs checks ] on every send and receive of
+// the pipeline, unbuffered and buffered, against the wake-up found by
+// scanning the timeline: that of the goroutine waiting in the other half
+// of the handoff, when the step's goroutine woke it, and none otherwise.
+func TestWakeForwardFollowsHandoffs(t *testing.T) {
+	for _, args := range [][]string{{"-n", "20"}, {"-n", "20", "-buffer", "3"}} {
+		tl := pipeline(t, args...)
+		ix := newIndex(tl, false)
+		woke, none := 0, 0
+		for pos, k := range ix.steps {
+			s := tl.Steps[k]
+			if s.Kind != tracer.StepSend && s.Kind != tracer.StepRecv || s.Op < 0 {
+				continue
+			}
+			ops := tl.Channels[s.Chan].Ops
+			other := ops[s.Op].Send
+			if ops[s.Op].Kind == tracer.Send {
+				other = -1
+				for i, op := range ops {
+					if op.Kind == tracer.Recv && op.Send == s.Op {
+						other = int32(i)
+					}
+				}
+			}
+			if other < 0 {
+				continue
+			}
+			want := -1
+			h := tl.Goroutine(ops[other].G)
+			for _, blk := range h.Blocks {
+				if blk.Chan != s.Chan || blk.Op != other || blk.WokenBy != s.G {
+					continue
+				}
+				for p, k := range ix.steps {
+					if w := tl.Steps[k]; w.Kind == tracer.StepWake && w.G == h.ID && w.Other == s.G && w.Time == blk.End {
+						want = p
+					}
+				}
+			}
+			got, why := ix.wakeForward(pos)
+			if got != want {
+				t.Fatalf("%v: ] from %q: got step %d (%s), want %d", args, tl.Describe(s), got, why, want)
+			}
+			if want >= 0 {
+				woke++
+			} else {
+				none++
+				if why == "" {
+					t.Errorf("%v: ] from %q goes nowhere and says nothing", args, tl.Describe(s))
+				}
+			}
+		}
+		if woke == 0 || none == 0 {
+			t.Errorf("%v: %d handoffs woke a waiting goroutine and %d did not, want some of each", args, woke, none)
+		}
+	}
+}
