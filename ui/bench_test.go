@@ -87,6 +87,40 @@ func BenchmarkStep(b *testing.B) {
 	}
 }
 
+// BenchmarkKeys moves the cursor with the navigation keys, without
+// drawing: what a step costs before its frame. Each key is pressed
+// forward and back in turn, so that the cursor stays mid-way, on
+// pipeline -n 20000 and the big synthetic timeline.
+func BenchmarkKeys(b *testing.B) {
+	key := func(r rune) *tcell.EventKey { return tcell.NewEventKey(tcell.KeyRune, r, tcell.ModNone) }
+	keys := []struct {
+		name      string
+		fwd, back *tcell.EventKey
+	}{
+		{"step", tcell.NewEventKey(tcell.KeyRight, 0, tcell.ModNone), tcell.NewEventKey(tcell.KeyLeft, 0, tcell.ModNone)},
+		{"lane-step", key('.'), key(',')},
+		{"wake-up", key(']'), key('[')},
+	}
+	for _, tc := range []int{1, 3} {
+		for _, k := range keys {
+			b.Run(benchTimelines[tc].name+"/"+k.name, func(b *testing.B) {
+				r, _ := benchReplay(b, benchTimelines[tc].tl(b))
+				start, i := r.cur, 0
+				for b.Loop() {
+					ev := k.fwd
+					if i%2 == 1 {
+						ev = k.back
+					}
+					if i++; i%1000 == 0 {
+						r.cur = start // ] and [ need not come back
+					}
+					r.key(ev)
+				}
+			})
+		}
+	}
+}
+
 // synthetic builds a timeline by hand: goroutines with spans each, cycling
 // through running, runnable and waiting, and channels with ops each,
 // alternately a send by one goroutine and its receive by another, each
