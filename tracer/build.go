@@ -43,6 +43,7 @@ type builder struct {
 
 	begin, end Time // the probe's begin and end, or NoTime
 
+	steps    chunked[Step] // the timeline's steps until finish
 	gs       map[GID]*gstate
 	chans    map[uint64]int32 // probe channel id -> index in tl.Channels
 	selects  map[uint64]int32 // probe select id -> index in tl.Selects
@@ -356,7 +357,7 @@ func (b *builder) step(s Step) {
 	if s.Kind != StepLog {
 		s.Log = -1
 	}
-	b.tl.Steps = append(b.tl.Steps, s)
+	b.steps.add(s)
 }
 
 // userLog records a log, task or region event that is not the probe's.

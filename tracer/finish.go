@@ -10,6 +10,8 @@ import (
 // finish completes the timeline once every event has been read.
 func (b *builder) finish() *Timeline {
 	tl := b.tl
+	tl.Steps = b.steps.appendTo(tl.Steps)
+	b.steps = chunked[Step]{}
 	tl.Events = b.events
 	tl.Duration = b.last
 

@@ -323,13 +323,13 @@ func readSplit(ra io.ReaderAt, size int64, plan []part, progress func(read, tota
 			if p.b.events > p.b.syncs {
 				b.stitch(p.b)
 			}
-			if !inOrder(b.tl) {
+			if !inOrder(b) {
 				return nil, errOverlap
 			}
 			return nil, b.broken(p.err, p.cr.eof && i == len(parts)-1 && truncated(p.err))
 		}
 	}
-	if !inOrder(b.tl) {
+	if !inOrder(b) {
 		return nil, errOverlap
 	}
 	if b.events == b.syncs {
@@ -347,15 +347,17 @@ func readSplit(ra io.ReaderAt, size int64, plan []part, progress func(read, tota
 // two. Read then reads the trace whole.
 var errOverlap = errors.New("tracer: the parts of the trace overlap in time")
 
-// inOrder reports whether the steps of a timeline, and the spans of each
+// inOrder reports whether the steps that b has made, and the spans of each
 // goroutine, are in time order.
-func inOrder(tl *Timeline) bool {
-	for i := 1; i < len(tl.Steps); i++ {
-		if tl.Steps[i].Time < tl.Steps[i-1].Time {
+func inOrder(b *builder) bool {
+	last := Time(0)
+	for _, s := range b.steps.all() {
+		if s.Time < last {
 			return false
 		}
+		last = s.Time
 	}
-	for _, g := range tl.Goroutines {
+	for _, g := range b.tl.Goroutines {
 		for i := 1; i < len(g.Spans); i++ {
 			if g.Spans[i].Start < g.Spans[i-1].End {
 				return false

@@ -1,8 +1,6 @@
 package tracer
 
 import (
-	"slices"
-
 	"github.com/gocspviz/gocspviz/tracer/probe"
 )
 
@@ -52,11 +50,11 @@ func (b *builder) fixup(s *gstate, a probe.Annotation, t Time, ci int32) {
 		if a.Verb == probe.VerbRecvd {
 			kind = StepRecv
 		}
-		f.step = int32(len(b.tl.Steps))
+		f.step = int32(b.steps.n)
 		b.step(Step{Time: t, Kind: kind, G: s.g.ID, Chan: ci, Op: -1})
 		s.opChan, s.op, s.inheritOp = -1, -1, false
 	case probe.VerbChose:
-		f.step = int32(len(b.tl.Steps))
+		f.step = int32(b.steps.n)
 		b.step(Step{Time: t, Kind: StepSelect, G: s.g.ID, Chan: -1, Op: -1, Select: -1})
 		s.sel, s.inheritSel = -1, false
 	}
@@ -135,7 +133,7 @@ func (b *builder) stitch(p *builder) {
 					op.Value = f.a.Value
 				}
 			}
-			st := pt.Steps[f.step]
+			st := *p.steps.at(int(f.step))
 			st.Chan, st.Op = ci, s.op
 			fixed[f.step] = st
 		case probe.VerbCase:
@@ -169,7 +167,7 @@ func (b *builder) stitch(p *builder) {
 				op.Select += selOff
 			}
 		}
-		bc.Ops = appendTo(bc.Ops, c.Ops)
+		bc.Ops = appendPart(bc.Ops, c.Ops)
 	}
 	for _, sel := range pt.Selects {
 		sel.Stack = stack(sel.Stack)
@@ -300,7 +298,7 @@ func (b *builder) stitch(p *builder) {
 				blk.Select += selOff
 			}
 		}
-		g.Spans, g.Blocks = appendTo(g.Spans, spans), appendTo(g.Blocks, blocks)
+		g.Spans, g.Blocks = appendPart(g.Spans, spans), appendPart(g.Blocks, blocks)
 
 		// Its state at the end of the part, in the stitched numbering;
 		// the state before, if the part saw no change of it.
@@ -326,10 +324,10 @@ func (b *builder) stitch(p *builder) {
 	b.lastG = nil
 
 	// The steps, with their indexes renumbered.
-	tl.Steps = slices.Grow(tl.Steps, len(pt.Steps))
-	for i, st := range pt.Steps {
+	for i, p := range p.steps.all() {
+		st := *p
 		if st, ok := fixed[int32(i)]; ok {
-			tl.Steps = append(tl.Steps, st)
+			b.steps.add(st)
 			continue
 		}
 		if (st.Kind == StepSend || st.Kind == StepRecv) && st.Op < 0 ||
@@ -346,7 +344,7 @@ func (b *builder) stitch(p *builder) {
 		if st.Log >= 0 {
 			st.Log += logOff
 		}
-		tl.Steps = append(tl.Steps, st)
+		b.steps.add(st)
 	}
 
 	// Each part ends and begins with a Sync event: one builder reading
@@ -362,9 +360,9 @@ func (b *builder) stitch(p *builder) {
 	}
 }
 
-// appendTo returns s with the part's more after it: more itself when s is
-// empty, which saves copying the slices of what began in the part.
-func appendTo[T any](s, more []T) []T {
+// appendPart returns s with the part's more after it: more itself when s
+// is empty, which saves copying the slices of what began in the part.
+func appendPart[T any](s, more []T) []T {
 	if len(s) == 0 {
 		return more
 	}
