@@ -39,8 +39,11 @@
 //
 // Read may be called from several goroutines at once. Each call decodes
 // the trace on a goroutine of its own while the calling goroutine builds
-// the timeline (see decode.go); that goroutine has ended when Read
-// returns, whether it returns a timeline, an error or a panic. A Timeline
+// the timeline (see decode.go). A big trace read in parts (see parts.go)
+// has, for each part after the first, a goroutine that builds the part's
+// timeline and one that decodes it; the later parts wait for the first
+// part's first event, and stop when the first fails. All have ended when
+// Read returns, whether it returns a timeline, an error or a panic. A Timeline
 // is never changed once Read has returned it, and may be read from any
 // number of goroutines. The same holds for the timelines of a trace read
 // so far that ReadWith hands out: each shares with the builder only
