@@ -64,6 +64,8 @@ type builder struct {
 	// being made. See stitch.go.
 	cont      bool
 	warm      int // Sync events to meet before the part begins, the last included
+	taskTypes map[xtrace.TaskID]string
+	untyped   []untypedTask // the ends of tasks begun before the part
 	partStart Time
 	fixups    []fixup
 	made      map[int32]bool
@@ -71,15 +73,16 @@ type builder struct {
 
 func newBuilder() *builder {
 	return &builder{
-		begin:    NoTime,
-		end:      NoTime,
-		tl:       &Timeline{byID: map[GID]*Goroutine{}},
-		gs:       map[GID]*gstate{},
-		chans:    map[uint64]int32{},
-		selects:  map[uint64]int32{},
-		caseSeqs: map[[2]int64]uint64{},
-		stacks:   map[string]int32{},
-		handles:  map[xtrace.Stack]int32{},
+		begin:     NoTime,
+		end:       NoTime,
+		tl:        &Timeline{byID: map[GID]*Goroutine{}},
+		gs:        map[GID]*gstate{},
+		chans:     map[uint64]int32{},
+		selects:   map[uint64]int32{},
+		caseSeqs:  map[[2]int64]uint64{},
+		stacks:    map[string]int32{},
+		taskTypes: map[xtrace.TaskID]string{},
+		handles:   map[xtrace.Stack]int32{},
 	}
 }
 
@@ -132,9 +135,15 @@ func (b *builder) event(ev *xtrace.Event) {
 		verb := "begin"
 		if ev.Kind() == xtrace.EventTaskEnd {
 			verb = "end"
+			if task.Type == "" && b.cont {
+				// Begun before the part: the part's reader cannot
+				// know its type, but the parts before it can.
+				b.untyped = append(b.untyped, untypedTask{int32(len(b.tl.Logs)), task.ID})
+			}
+		} else if task.Type != "" {
+			b.taskTypes[task.ID] = task.Type
 		}
-		b.userLog(GID(ev.Goroutine()), t, "task", verb+" "+task.Type+" "+
-			strconv.FormatUint(uint64(task.ID), 10))
+		b.userLog(GID(ev.Goroutine()), t, "task", taskMessage(verb, task.Type, task.ID))
 	case xtrace.EventRegionBegin, xtrace.EventRegionEnd:
 		verb := "begin"
 		if ev.Kind() == xtrace.EventRegionEnd {
@@ -358,6 +367,18 @@ func (b *builder) step(s Step) {
 		s.Log = -1
 	}
 	b.steps.add(s)
+}
+
+// untypedTask is the end of a task that a later part's reader met without
+// its beginning: the log's index in Timeline.Logs, and the task.
+type untypedTask struct {
+	log int32
+	id  xtrace.TaskID
+}
+
+// taskMessage is the message of the log of a task's beginning or end.
+func taskMessage(verb, typ string, id xtrace.TaskID) string {
+	return verb + " " + typ + " " + strconv.FormatUint(uint64(id), 10)
 }
 
 // userLog records a log, task or region event that is not the probe's.

@@ -62,6 +62,11 @@ func writeTestdata() error {
 		if err := runTracegen(tc.toolchain, filepath.Join("testdata", tc.file)); err != nil {
 			return err
 		}
+		if tc.format != "go 1.21" {
+			if err := runTracegen(tc.toolchain, filepath.Join("testdata", gensFile(tc.file)), "-generations"); err != nil {
+				return err
+			}
+		}
 	}
 	var buf bytes.Buffer
 	if err := recordPipelineTo(&buf, "-n", "3"); err != nil {
@@ -77,10 +82,14 @@ func writeTestdata() error {
 	return os.WriteFile(filepath.Join("testdata", generationsTrace), buf.Bytes(), 0o644)
 }
 
-// runTracegen runs testdata/tracegen with the given toolchain, writing its
-// trace to out. It builds in a module of its own, outside this one, whose
-// go.mod would ask for a newer Go.
-func runTracegen(toolchain, out string) error {
+// gensFile names the trace of several generations that tracegen
+// -generations writes beside its trace in file.
+func gensFile(file string) string { return strings.Replace(file, "tracegen-", "tracegen-gens-", 1) }
+
+// runTracegen runs testdata/tracegen with the given toolchain and flags,
+// writing its trace to out. It builds in a module of its own, outside this
+// one, whose go.mod would ask for a newer Go.
+func runTracegen(toolchain, out string, flags ...string) error {
 	src, err := os.ReadFile(filepath.Join("testdata", "tracegen", "main.go"))
 	if err != nil {
 		return err
@@ -100,7 +109,7 @@ func runTracegen(toolchain, out string) error {
 	if err != nil {
 		return err
 	}
-	cmd := exec.Command("go", "run", ".", abs)
+	cmd := exec.Command("go", append([]string{"run", ".", abs}, flags...)...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOTOOLCHAIN="+toolchain, "GOFLAGS=")
 	if msg, err := cmd.CombinedOutput(); err != nil {

@@ -186,6 +186,14 @@ func (b *builder) stitch(p *builder) {
 	}
 	logOff := int32(len(tl.Logs))
 	tl.Logs = append(tl.Logs, pt.Logs...)
+	for _, u := range p.untyped {
+		if typ, ok := b.taskTypes[u.id]; ok {
+			tl.Logs[u.log+logOff].Message = taskMessage("end", typ, u.id)
+		}
+	}
+	for id, typ := range p.taskTypes {
+		b.taskTypes[id] = typ
+	}
 	op := func(ci, oi int32) (int32, int32) {
 		if ci < 0 {
 			return ci, oi

@@ -3,6 +3,11 @@
 // sleep, and a task, a region and logs of runtime/trace. The read tests run
 // it under older Go toolchains to get traces in their formats, so it keeps
 // to what Go 1.19 compiles.
+//
+// With -generations after the file, it runs the pipeline three times, a
+// second and more apart, while a goroutine waits throughout: the runtime
+// starts a generation every second, so the trace has several, and a wait
+// and a sleep that cross their boundaries.
 package main
 
 import (
@@ -23,7 +28,35 @@ func main() {
 		log.Fatal(err)
 	}
 	ctx, task := trace.NewTask(context.Background(), "tracegen")
+	if len(os.Args) > 2 && os.Args[2] == "-generations" {
+		done := make(chan struct{})
+		waited := make(chan struct{})
+		go func() { // waits across the generations
+			<-done
+			close(waited)
+		}()
+		for i := 0; i < 3; i++ {
+			if i > 0 {
+				time.Sleep(1100 * time.Millisecond)
+			}
+			pipeline(ctx)
+		}
+		close(done)
+		<-waited
+	} else {
+		pipeline(ctx)
+	}
+	time.Sleep(time.Millisecond)
 
+	task.End()
+	trace.Stop()
+	if err := f.Close(); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// pipeline runs the three stages to their end.
+func pipeline(ctx context.Context) {
 	naturals := make(chan int) // counter -> squarer
 	squares := make(chan int)  // squarer -> main
 	var wg sync.WaitGroup
@@ -36,13 +69,6 @@ func main() {
 		}
 	})
 	wg.Wait()
-	time.Sleep(time.Millisecond)
-
-	task.End()
-	trace.Stop()
-	if err := f.Close(); err != nil {
-		log.Fatal(err)
-	}
 }
 
 // counter sends 0, 1, 2 on out, then closes it.
