@@ -2,6 +2,8 @@ package ui
 
 import (
 	"fmt"
+	"os"
+	"runtime"
 	"sync"
 	"testing"
 
@@ -31,6 +33,23 @@ var (
 	bigSynthetic   = sync.OnceValue(func() *tracer.Timeline { return synthetic(2000, 1000, 20, 50000) })
 )
 
+// With GOCSPVIZ_BENCH_HUGE set, the benchmarks also draw a timeline of 30
+// million spans, which takes some 2 GB and seconds to build.
+func init() {
+	if os.Getenv("GOCSPVIZ_BENCH_HUGE") == "" {
+		return
+	}
+	huge := sync.OnceValue(func() *tracer.Timeline {
+		tl := synthetic(2000, 15000, 20, 50000)
+		runtime.GC() // not in the first frames' time
+		return tl
+	})
+	benchTimelines = append(benchTimelines, struct {
+		name string
+		tl   func(testing.TB) *tracer.Timeline
+	}{"synthetic-2000g-30Mspans-1Mops", func(testing.TB) *tracer.Timeline { return huge() }})
+}
+
 // benchReplay returns a replay of tl laid out on a 200x60 simulation
 // screen, with the cursor half way through the steps and the last lane
 // selected, as far from the top as a person can go.
@@ -48,13 +67,15 @@ func benchReplay(b *testing.B, tl *tracer.Timeline) (*replay, tcell.Screen) {
 	return r, sim
 }
 
-// BenchmarkFrame draws one whole frame.
+// BenchmarkFrame draws one whole frame, as after a zoom or a pan: without
+// the looks of the lanes drawn before.
 func BenchmarkFrame(b *testing.B) {
 	for _, tc := range benchTimelines {
 		b.Run(tc.name, func(b *testing.B) {
 			r, sim := benchReplay(b, tc.tl(b))
 			b.ReportAllocs()
 			for b.Loop() {
+				r.lanes.cache = laneCache{}
 				sim.Clear()
 				r.root.Draw(sim)
 			}
@@ -63,7 +84,7 @@ func BenchmarkFrame(b *testing.B) {
 }
 
 // BenchmarkStep takes one step forward and draws the frame, as the Right
-// key does.
+// key does: in the fitted view, whose lanes it draws as the frame before.
 func BenchmarkStep(b *testing.B) {
 	for _, tc := range benchTimelines {
 		b.Run(tc.name, func(b *testing.B) {

@@ -23,7 +23,8 @@ var (
 // lanesView draws a lane per goroutine over the viewport's time.
 type lanesView struct {
 	*tview.Box
-	r *replay
+	r     *replay
+	cache laneCache
 }
 
 func (v *lanesView) Draw(screen tcell.Screen) {
@@ -95,21 +96,8 @@ func (v *lanesView) drawLane(screen tcell.Screen, x, y, cols, i int, from, to tr
 		style = styleSelected
 	}
 	putString(screen, x, y, r.ix.label(g, labelWidth), r.paint(style))
-	width := float64(to-from) / float64(cols)
-	marks, m := r.ix.marks[g.ID], 0
-	s := 0 // the span searched from: the columns go forward in time
 	var drawn uint16
-	for col := 0; col < cols; col++ {
-		lo := from + tracer.Time(float64(col)*width)
-		hi := from + tracer.Time(float64(col+1)*width)
-		lk := lookNone
-		mid := lo + (hi-lo)/2
-		if s = nextSpan(g.Spans, s, mid); s < len(g.Spans) && g.Spans[s].Start <= mid {
-			lk = spanLook(r.tl, g, g.Spans[s])
-		}
-		if m = nextMark(marks, m, lo); m < len(marks) && marks[m].t < max(hi, lo+1) {
-			lk = markLooks[marks[m].kind]
-		}
+	for col, lk := range v.looks(g, from, to, cols) {
 		st := r.colorStyle(lk.color)
 		if col == curCol {
 			st = st.Reverse(true)
@@ -121,6 +109,55 @@ func (v *lanesView) drawLane(screen tcell.Screen, x, y, cols, i int, from, to tr
 		drawn |= lk.bit
 	}
 	return drawn
+}
+
+// laneCache holds the looks of the lanes drawn last, for a frame of the
+// same index and viewport to draw again: stepping through a fitted view
+// moves only the cursor, and finding the span under each cell of a lane
+// of a million spans costs a cache miss or two a cell.
+type laneCache struct {
+	ix       *index
+	from, to tracer.Time
+	cols     int
+	looks    map[tracer.GID][]look
+}
+
+// maxCachedLanes bounds the lanes kept: more than a screen has.
+const maxCachedLanes = 256
+
+// looks returns the look of each of cols columns of goroutine g's lane
+// from time from to time to.
+func (v *lanesView) looks(g *tracer.Goroutine, from, to tracer.Time, cols int) []look {
+	c := &v.cache
+	if c.ix != v.r.ix || c.from != from || c.to != to || c.cols != cols || len(c.looks) > maxCachedLanes {
+		*c = laneCache{ix: v.r.ix, from: from, to: to, cols: cols, looks: map[tracer.GID][]look{}}
+	}
+	if lks, ok := c.looks[g.ID]; ok {
+		return lks
+	}
+	lks := make([]look, cols)
+	width := float64(to-from) / float64(cols)
+	marks, m := v.r.ix.marks[g.ID], 0
+	// The span searched from, as the columns go forward in time, and how
+	// far the last column advanced.
+	s, adv := 0, 0
+	for col := range lks {
+		lo := from + tracer.Time(float64(col)*width)
+		hi := from + tracer.Time(float64(col+1)*width)
+		lk := lookNone
+		mid := lo + (hi-lo)/2
+		next := nextSpanNear(g.Spans, s, adv, mid)
+		s, adv = next, next-s
+		if s < len(g.Spans) && g.Spans[s].Start <= mid {
+			lk = spanLook(v.r.tl, g, g.Spans[s])
+		}
+		if m = nextMark(marks, m, lo); m < len(marks) && marks[m].t < max(hi, lo+1) {
+			lk = markLooks[marks[m].kind]
+		}
+		lks[col] = lk
+	}
+	c.looks[g.ID] = lks
+	return lks
 }
 
 // drawWake draws the current wake-up edge: a line in the cursor's column
