@@ -10,9 +10,12 @@
 // and the viewport; stepping forward and back gives the same picture. The
 // package reads the timeline and derives indexes from it once; it never
 // reads a trace, and never scans the timeline while drawing: a frame looks
-// up only what it shows, by binary search, and a channel's picture from
-// checkpoints (see chanIndex). BenchmarkFrame and BenchmarkStep compare a
-// frame of a small timeline with one of a timeline a thousand times larger.
+// up only what it shows, by binary search or galloping from the column
+// before, and a channel's picture from checkpoints (see chanIndex). The
+// lanes keep the looks they drew while the viewport stays put, so that a
+// step redraws only what it changes (see laneCache). BenchmarkFrame and
+// BenchmarkStep compare a frame of a small timeline with one of a timeline
+// a thousand times larger.
 //
 // Drawing puts constant strings or slices of existing strings on the
 // screen, and leaves clearing it to the application: tview's own boxes and
