@@ -13,7 +13,7 @@
 // up only what it shows, by binary search or galloping from the column
 // before, and a channel's picture from checkpoints (see chanIndex). The
 // lanes keep the looks they drew while the viewport stays put, so that a
-// step redraws only what it changes (see laneCache). BenchmarkFrame and
+// step looks up nothing in them again (see laneCache). BenchmarkFrame and
 // BenchmarkStep compare a frame of a small timeline with one of a timeline
 // a thousand times larger.
 //
