@@ -39,7 +39,7 @@ func (b *builder) annotation(g GID, t Time, msg string, stk int32) {
 		}
 		ci, _ := b.channel(a.Chan)
 		c := b.tl.Channels[ci]
-		c.Ops = append(c.Ops, Op{
+		c.Ops = appendDoubling(c.Ops, Op{
 			Kind: kind, G: g, Start: t, End: NoTime, Value: a.Value,
 			Seq: a.Seq, Send: -1, OK: true, Select: -1, Stack: stk,
 		})
@@ -71,7 +71,7 @@ func (b *builder) annotation(g GID, t Time, msg string, stk int32) {
 	case probe.VerbClose:
 		ci, _ := b.channel(a.Chan)
 		c := b.tl.Channels[ci]
-		c.Ops = append(c.Ops, Op{Kind: Close, G: g, Start: t, End: t, Send: -1, Select: -1, Stack: stk})
+		c.Ops = appendDoubling(c.Ops, Op{Kind: Close, G: g, Start: t, End: t, Send: -1, Select: -1, Stack: stk})
 		b.step(Step{Time: t, Kind: StepClose, G: g, Chan: ci, Op: int32(len(c.Ops) - 1)})
 
 	case probe.VerbSelect:
@@ -147,7 +147,7 @@ func (b *builder) choseStep(g GID, si int32, a probe.Annotation, t Time) Step {
 			op.Kind, op.Seq, op.OK, op.Value = Recv, a.Seq, a.OK, a.Value
 		}
 		c := b.tl.Channels[sc.Chan]
-		c.Ops = append(c.Ops, op)
+		c.Ops = appendDoubling(c.Ops, op)
 		step.Chan, step.Op = sc.Chan, int32(len(c.Ops)-1)
 	}
 	for i := range sel.Cases {

@@ -1,6 +1,7 @@
 package tracer
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -278,7 +279,18 @@ func (b *builder) closeSpan(s *gstate, t Time) {
 	if s.state == Waiting {
 		sp.Block = s.block
 	}
-	s.g.Spans = append(s.g.Spans, sp)
+	s.g.Spans = appendDoubling(s.g.Spans, sp)
+}
+
+// appendDoubling appends v to s, doubling the capacity when full. append
+// grows a big slice by a quarter at a time, which for the spans of a
+// goroutine that runs all along allocated five times their final size,
+// and cost a fifth of the reading's CPU in copies and collections.
+func appendDoubling[T any](s []T, v T) []T {
+	if len(s) == cap(s) {
+		s = slices.Grow(s, max(len(s), 4))
+	}
+	return append(s, v)
 }
 
 // openBlock records that the goroutine began to wait, tying the wait to
@@ -299,7 +311,7 @@ func (b *builder) openBlock(s *gstate, reason string, t Time, stk int32, sinceSt
 		blk.Site = b.sites[stk]
 	}
 	s.block = int32(len(s.g.Blocks))
-	s.g.Blocks = append(s.g.Blocks, blk)
+	s.g.Blocks = appendDoubling(s.g.Blocks, blk)
 	if !sinceStart {
 		b.step(Step{Time: t, Kind: StepBlock, G: s.g.ID, Other: NoG, Block: s.block})
 	}
