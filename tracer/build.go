@@ -1,9 +1,9 @@
 package tracer
 
 import (
+	"encoding/binary"
 	"slices"
 	"strconv"
-	"strings"
 
 	xtrace "golang.org/x/exp/trace"
 
@@ -49,7 +49,8 @@ type builder struct {
 	chans    map[uint64]int32 // probe channel id -> index in tl.Channels
 	selects  map[uint64]int32 // probe select id -> index in tl.Selects
 	caseSeqs map[[2]int64]uint64
-	stacks   map[string]int32       // interned stacks by their PCs
+	stacks   map[string]int32       // interned stacks by their PCs (see stackKey)
+	key      []byte                 // stackKey's buffer
 	sites    []string               // the site of each interned stack
 	handles  map[xtrace.Stack]int32 // this generation's stack handles
 
@@ -204,7 +205,7 @@ func (b *builder) transition(ev *xtrace.Event, st *xtrace.StateTransition, t Tim
 		// One builder reading the whole trace would skip it: its stack
 		// is interned only at the stitching, if one builder would have
 		// met it (see stitch.go).
-		s.restated, s.restatedKey = stackFrames(stack)
+		s.restated, s.restatedKey = stackFrames(stack), string(stackKey(nil, stack))
 	} else {
 		stk = b.stack(stack)
 	}
@@ -318,6 +319,8 @@ func (b *builder) openBlock(s *gstate, reason string, t Time, stk int32, sinceSt
 }
 
 // stack interns a stack, returning its index in tl.Stacks or -1 for none.
+// A stack met again in a later generation, under a new handle, is looked
+// up by its PCs without building its frames.
 func (b *builder) stack(st xtrace.Stack) int32 {
 	if st == xtrace.NoStack {
 		return -1
@@ -325,22 +328,30 @@ func (b *builder) stack(st xtrace.Stack) int32 {
 	if i, ok := b.handles[st]; ok {
 		return i
 	}
-	i := b.intern(stackFrames(st))
+	b.key = stackKey(b.key[:0], st)
+	i, ok := b.stacks[string(b.key)]
+	if !ok {
+		i = b.intern(stackFrames(st), string(b.key))
+	}
 	b.handles[st] = i
 	return i
 }
 
-// stackFrames returns the frames of a stack and the key it is interned
-// by: its PCs.
-func stackFrames(st xtrace.Stack) ([]Frame, string) {
+// stackKey appends to key the key a stack is interned by: its PCs.
+func stackKey(key []byte, st xtrace.Stack) []byte {
+	for f := range st.Frames() {
+		key = binary.AppendUvarint(key, f.PC)
+	}
+	return key
+}
+
+// stackFrames returns the frames of a stack.
+func stackFrames(st xtrace.Stack) []Frame {
 	var frames []Frame
-	var key strings.Builder
 	for f := range st.Frames() {
 		frames = append(frames, Frame{Func: f.Func, File: f.File, Line: int(f.Line)})
-		key.WriteString(strconv.FormatUint(f.PC, 16))
-		key.WriteByte(' ')
 	}
-	return frames, key.String()
+	return frames
 }
 
 // intern returns the index in tl.Stacks of the stack with the given
