@@ -313,8 +313,10 @@ func readSplit(ra io.ReaderAt, size int64, plan []part, progress func(read, tota
 		case errors.Is(p.err, errStopped):
 			return nil, fmt.Errorf("tracer: internal error: part %d of the trace stopped", i)
 		case p.panicked && errors.As(p.err, &be):
-			// The reader panicked: the part's builder may be in any state.
-			return nil, &BrokenError{Events: b.events + be.Events, Err: be.Err}
+			// The reader panicked: the part's builder may be in any
+			// state. Its first event is the Sync that ended the parts
+			// before.
+			return nil, &BrokenError{Events: b.events + max(be.Events-1, 0), Err: be.Err}
 		case p.panicked:
 			return nil, p.err
 		case p.cr.err != nil:
