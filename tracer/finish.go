@@ -91,7 +91,7 @@ func (b *builder) recoverSends() {
 
 // ran reports whether g ran during the trace.
 func ran(g *Goroutine) bool {
-	for _, sp := range g.Spans {
+	for _, sp := range g.Spans.All() {
 		if sp.State == Running {
 			return true
 		}

@@ -78,7 +78,7 @@ func checkTimeline(t *testing.T, tl *tracer.Timeline) {
 		if tl.Goroutine(g.ID) != g {
 			t.Fatalf("goroutine %d cannot be looked up", g.ID)
 		}
-		for _, sp := range g.Spans {
+		for _, sp := range g.Spans.All() {
 			if sp.Start < 0 || sp.End < sp.Start || sp.End > tl.Duration {
 				t.Fatalf("g%d: got span %+v, want one within 0 to %d", g.ID, sp, tl.Duration)
 			}

@@ -60,7 +60,7 @@ type Goroutine struct {
 	GoStack int32  // its creator's stack at the go statement: index into Timeline.Stacks, or -1
 	Ended   Time   // NoTime if it outlived the trace
 	System  bool   // a runtime goroutine (see IsSystem)
-	Spans   []Span
+	Spans   Spans  // one after another, from its first sight to its end or the trace's
 	Blocks  []Block
 }
 

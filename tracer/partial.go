@@ -65,7 +65,7 @@ func (b *builder) snapshot() *Timeline {
 	clones := make(map[*Goroutine]*Goroutine, len(b.tl.Goroutines))
 	for i, g := range b.tl.Goroutines {
 		c := *g
-		c.Spans = slices.Clip(g.Spans)
+		c.Spans = g.Spans.clip()
 		c.Blocks = slices.Clone(g.Blocks)
 		tl.Goroutines[i] = &c
 		tl.byID[c.ID] = &c

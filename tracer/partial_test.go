@@ -19,7 +19,7 @@ func digest(tl *tracer.Timeline) uint64 {
 	mix(int64(tl.Events), int64(tl.Duration), int64(tl.Begin), int64(tl.End), int64(len(tl.Stacks)), int64(len(tl.Logs)))
 	for _, g := range tl.Goroutines {
 		mix(int64(g.ID), int64(g.Parent), int64(g.Created), int64(g.Ended), int64(len(g.Name)))
-		for _, s := range g.Spans {
+		for _, s := range g.Spans.All() {
 			mix(int64(s.Start), int64(s.End), int64(s.State), int64(s.Block))
 		}
 		for _, b := range g.Blocks {
@@ -104,17 +104,15 @@ func TestPartialTimelines(t *testing.T) {
 		}
 		for _, g := range tl.Goroutines {
 			w := whole.Goroutine(g.ID)
-			if w == nil || w.Created != g.Created || w.Parent != g.Parent || len(g.Spans) > len(w.Spans) {
+			if w == nil || w.Created != g.Created || w.Parent != g.Parent || g.Spans.Len() > w.Spans.Len() {
 				t.Fatalf("partial %d: goroutine %d differs from the whole trace's", i, g.ID)
 			}
 			// All spans but the last, which the partial closes early.
-			for k := range max(len(g.Spans)-1, 0) {
-				if g.Spans[k] != w.Spans[k] {
-					t.Fatalf("partial %d: goroutine %d span %d is %+v, whole %+v", i, g.ID, k, g.Spans[k], w.Spans[k])
+			n := g.Spans.Len()
+			for k, sp := range g.Spans.All() {
+				if ws := w.Spans.At(k); sp != ws && (k < n-1 || sp.End != tl.Duration) {
+					t.Fatalf("partial %d: goroutine %d span %d of %d is %+v, whole %+v", i, g.ID, k, n, sp, ws)
 				}
-			}
-			if n := len(g.Spans); n > 0 && g.Spans[n-1].End != tl.Duration && g.Spans[n-1] != w.Spans[n-1] {
-				t.Fatalf("partial %d: goroutine %d ends %+v, whole %+v", i, g.ID, g.Spans[n-1], w.Spans[n-1])
 			}
 		}
 		for ci, c := range tl.Channels {

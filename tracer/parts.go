@@ -360,10 +360,12 @@ func inOrder(b *builder) bool {
 		last = s.Time
 	}
 	for _, g := range b.tl.Goroutines {
-		for i := 1; i < len(g.Spans); i++ {
-			if g.Spans[i].Start < g.Spans[i-1].End {
+		end := Time(0)
+		for _, sp := range g.Spans.All() {
+			if sp.Start < end {
 				return false
 			}
+			end = sp.End
 		}
 	}
 	return true

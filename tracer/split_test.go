@@ -82,14 +82,13 @@ func diff(a, b *tracer.Timeline) string {
 			continue
 		}
 		gc, hc := *g, *h
-		gc.Spans, gc.Blocks, hc.Spans, hc.Blocks = nil, nil, nil, nil
+		gc.Spans, gc.Blocks, hc.Spans, hc.Blocks = tracer.Spans{}, nil, tracer.Spans{}, nil
 		if !reflect.DeepEqual(gc, hc) {
 			return fmt.Sprintf("goroutine %d: %+v, %+v", i, gc, hc)
 		}
-		for k := range min(len(g.Spans), len(h.Spans)) {
-			if g.Spans[k] != h.Spans[k] {
-				lo, hi := max(k-2, 0), min(k+3, len(g.Spans), len(h.Spans))
-				return fmt.Sprintf("goroutine %d span %d of %d, %d: %+v, %+v", g.ID, k, len(g.Spans), len(h.Spans), g.Spans[lo:hi], h.Spans[lo:hi])
+		for k := range min(g.Spans.Len(), h.Spans.Len()) {
+			if g.Spans.At(k) != h.Spans.At(k) {
+				return fmt.Sprintf("goroutine %d span %d of %d, %d: %+v, %+v", g.ID, k, g.Spans.Len(), h.Spans.Len(), g.Spans.At(k), h.Spans.At(k))
 			}
 		}
 		for k := range min(len(g.Blocks), len(h.Blocks)) {
@@ -97,7 +96,7 @@ func diff(a, b *tracer.Timeline) string {
 				return fmt.Sprintf("goroutine %d block %d: %+v, %+v", g.ID, k, g.Blocks[k], h.Blocks[k])
 			}
 		}
-		return fmt.Sprintf("goroutine %d: %d spans, %d; %d blocks, %d", g.ID, len(g.Spans), len(h.Spans), len(g.Blocks), len(h.Blocks))
+		return fmt.Sprintf("goroutine %d: %d spans, %d; %d blocks, %d", g.ID, g.Spans.Len(), h.Spans.Len(), len(g.Blocks), len(h.Blocks))
 	}
 	for i := range min(len(a.Steps), len(b.Steps)) {
 		if a.Steps[i] != b.Steps[i] {

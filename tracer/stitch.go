@@ -212,8 +212,8 @@ func (b *builder) stitch(p *builder) {
 		spans, blocks := pg.Spans, pg.Blocks
 		g := tl.Goroutine(pg.ID)
 		if g == nil {
-			g = pg // its spans and waits are renumbered in place below
-			g.Spans, g.Blocks = nil, nil
+			g = pg // its waits are renumbered in place, its spans anew, below
+			g.Spans, g.Blocks = Spans{}, nil
 			g.GoStack = stack(g.GoStack)
 			tl.Goroutines = append(tl.Goroutines, g)
 			tl.byID[g.ID] = g
@@ -226,6 +226,7 @@ func (b *builder) stitch(p *builder) {
 			}
 		}
 		since := ps.since
+		firstStart := NoTime // the start of the part's first span, if it changes
 		off, joined := int32(len(g.Blocks)), int32(-1)
 		restatedStack := int32(-1) // the stack of a wait since the trace began
 		if ps.first != 0 {
@@ -234,8 +235,8 @@ func (b *builder) stitch(p *builder) {
 				// Older than the trace, and not seen before: in that
 				// state since the trace began, as one builder sees it,
 				// with the restatement's stack.
-				if len(spans) > 0 {
-					spans[0].Start = 0
+				if spans.Len() > 0 {
+					firstStart = 0
 				} else {
 					since = 0
 				}
@@ -248,8 +249,8 @@ func (b *builder) stitch(p *builder) {
 				}
 			case prev.state == ps.first:
 				// The span open at the end of the parts before goes on.
-				if len(spans) > 0 {
-					spans[0].Start = prev.since
+				if spans.Len() > 0 {
+					firstStart = prev.since
 				} else {
 					since = prev.since
 				}
@@ -267,7 +268,7 @@ func (b *builder) stitch(p *builder) {
 					sp.Block = prev.block
 					g.Blocks[prev.block].End = p.partStart
 				}
-				g.Spans = append(g.Spans, sp)
+				g.Spans.Append(sp)
 			}
 		}
 		blockOf[g.ID] = func(i int32) int32 {
@@ -280,8 +281,12 @@ func (b *builder) stitch(p *builder) {
 			return i + off
 		}
 		remap := blockOf[g.ID]
-		for k := range spans {
-			spans[k].Block = remap(spans[k].Block)
+		for k, sp := range spans.All() {
+			if k == 0 && firstStart != NoTime {
+				sp.Start = firstStart
+			}
+			sp.Block = remap(sp.Block)
+			g.Spans.Append(sp)
 		}
 		for k := range blocks {
 			blk := &blocks[k]
@@ -306,7 +311,7 @@ func (b *builder) stitch(p *builder) {
 				blk.Select += selOff
 			}
 		}
-		g.Spans, g.Blocks = appendPart(g.Spans, spans), appendPart(g.Blocks, blocks)
+		g.Blocks = appendPart(g.Blocks, blocks)
 
 		// Its state at the end of the part, in the stitched numbering;
 		// the state before, if the part saw no change of it.

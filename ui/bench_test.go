@@ -157,7 +157,6 @@ func synthetic(goroutines, spans, channels, ops int) *tracer.Timeline {
 		g := &tracer.Goroutine{
 			ID: tracer.GID(i + 1), Name: fmt.Sprintf("main.worker%d", i),
 			Parent: tracer.NoG, Created: 0, Ended: tracer.NoTime,
-			Spans: make([]tracer.Span, spans),
 		}
 		for j := range spans {
 			st := states[(i+j)%len(states)]
@@ -169,7 +168,7 @@ func synthetic(goroutines, spans, channels, ops int) *tracer.Timeline {
 					Stack: -1, Chan: -1, Op: -1, Select: -1,
 				})
 			}
-			g.Spans[j] = sp
+			g.Spans.Append(sp)
 		}
 		tl.Goroutines = append(tl.Goroutines, g)
 	}

@@ -401,12 +401,12 @@ func TestWaitingBySite(t *testing.T) {
 	waiting := func(id tracer.GID, name, reason, site string) *tracer.Goroutine {
 		return &tracer.Goroutine{
 			ID: id, Name: name,
-			Spans:  []tracer.Span{{Start: 0, End: 100, State: tracer.Waiting, Block: 0}},
+			Spans:  tracer.MakeSpans(tracer.Span{Start: 0, End: 100, State: tracer.Waiting, Block: 0}),
 			Blocks: []tracer.Block{{Reason: reason, Site: site, End: 100}},
 		}
 	}
 	running := &tracer.Goroutine{ID: 9, Name: "main.work",
-		Spans: []tracer.Span{{Start: 0, End: 100, State: tracer.Running, Block: -1}}}
+		Spans: tracer.MakeSpans(tracer.Span{Start: 0, End: 100, State: tracer.Running, Block: -1})}
 	rows := []*tracer.Goroutine{
 		waiting(1, "main.server", "chan receive", "server.go:88"),
 		waiting(2, "main.worker", "chan send", "work.go:12"),
@@ -432,7 +432,7 @@ func TestWaitingBySite(t *testing.T) {
 // TestLogMarks checks that a user annotation leaves a mark on its lane.
 func TestLogMarks(t *testing.T) {
 	g := &tracer.Goroutine{ID: 4, Name: "main.main",
-		Spans: []tracer.Span{{Start: 0, End: 100, State: tracer.Running, Block: -1}}}
+		Spans: tracer.MakeSpans(tracer.Span{Start: 0, End: 100, State: tracer.Running, Block: -1})}
 	tl := &tracer.Timeline{
 		Duration: 100, End: 100,
 		Goroutines: []*tracer.Goroutine{g},

@@ -304,19 +304,8 @@ func (ix *index) window() (tracer.Time, tracer.Time) {
 // spanAt returns the span of g covering time t, or false when g did not
 // exist then.
 func spanAt(g *tracer.Goroutine, t tracer.Time) (tracer.Span, bool) {
-	i, _ := slices.BinarySearchFunc(g.Spans, t, func(s tracer.Span, t tracer.Time) int {
-		if s.End <= t {
-			return -1
-		}
-		if s.Start > t {
-			return 1
-		}
-		return 0
-	})
-	if i < len(g.Spans) && g.Spans[i].Start <= t && t < g.Spans[i].End {
-		return g.Spans[i], true
-	}
-	return tracer.Span{}, false
+	_, sp, ok := g.Spans.Find(t)
+	return sp, ok
 }
 
 // nextMark returns the index of the first of the marks ms (a lane's, in
@@ -324,27 +313,6 @@ func spanAt(g *tracer.Goroutine, t tracer.Time) (tracer.Span, bool) {
 // len(ms) if there is none.
 func nextMark(ms []mark, i int, from tracer.Time) int {
 	return gallop(ms, i, func(m mark) bool { return m.t < from })
-}
-
-// nextSpan returns the index of the first of the spans (a goroutine's, in
-// time order) that ends after t, searching from index i on, or len(spans).
-func nextSpan(spans []tracer.Span, i int, t tracer.Time) int {
-	return gallop(spans, i, func(s tracer.Span) bool { return s.End <= t })
-}
-
-// nextSpanNear is nextSpan with a guess: the answer is probably guess
-// spans past i, as far as the columns before advanced each. A lane of
-// millions of spans drawn in 200 columns then costs a probe or two a
-// column, not the dozen or so of galloping from i.
-func nextSpanNear(spans []tracer.Span, i, guess int, t tracer.Time) int {
-	j := i + guess
-	if guess <= 1 || j > len(spans) {
-		return nextSpan(spans, i, t)
-	}
-	if spans[j-1].End > t { // not past it: the answer lies in [i, j)
-		return i + nextSpan(spans[i:j], 0, t)
-	}
-	return nextSpan(spans, j, t)
 }
 
 // gallop returns the first index from i on at which before is false, for

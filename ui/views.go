@@ -114,7 +114,7 @@ func (v *lanesView) drawLane(screen tcell.Screen, x, y, cols, i int, from, to tr
 // laneCache holds the looks of the lanes drawn last, for a frame of the
 // same index and viewport to draw again: stepping through a fitted view
 // moves only the cursor, and finding the span under each cell of a lane
-// of a million spans costs a cache miss or two a cell.
+// of a million spans costs a decoding or two a cell.
 type laneCache struct {
 	ix       *index
 	from, to tracer.Time
@@ -138,18 +138,13 @@ func (v *lanesView) looks(g *tracer.Goroutine, from, to tracer.Time, cols int) [
 	lks := make([]look, cols)
 	width := float64(to-from) / float64(cols)
 	marks, m := v.r.ix.marks[g.ID], 0
-	// The span searched from, as the columns go forward in time, and how
-	// far the last column advanced.
-	s, adv := 0, 0
+	spans := g.Spans.Cursor() // the columns go forward in time
 	for col := range lks {
 		lo := from + tracer.Time(float64(col)*width)
 		hi := from + tracer.Time(float64(col+1)*width)
 		lk := lookNone
-		mid := lo + (hi-lo)/2
-		next := nextSpanNear(g.Spans, s, adv, mid)
-		s, adv = next, next-s
-		if s < len(g.Spans) && g.Spans[s].Start <= mid {
-			lk = spanLook(v.r.tl, g, g.Spans[s])
+		if sp, ok := spans.At(lo + (hi-lo)/2); ok {
+			lk = spanLook(v.r.tl, g, sp)
 		}
 		if m = nextMark(marks, m, lo); m < len(marks) && marks[m].t < max(hi, lo+1) {
 			lk = markLooks[marks[m].kind]

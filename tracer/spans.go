@@ -1,0 +1,233 @@
+package tracer
+
+import (
+	"encoding/binary"
+	"iter"
+	"slices"
+)
+
+// Spans are a goroutine's spans in time order, kept compact: a trace has a
+// span for every change of state of every goroutine, and held as 24-byte
+// structs they took most of the memory of a timeline of a program not
+// instrumented by the probe (a 13 MB trace of go test net/http has 2
+// million). Each span is encoded against the one before it, which it
+// mostly follows at once, and whose wait, if it waited, was the one before
+// its own: a header byte and the duration, about 4 bytes a span. Every
+// spanMarkEvery spans a mark records where the encoding resumes, for At
+// and Find to start from.
+//
+// The zero Spans is empty and ready to use. Spans are appended to only by
+// the reader; a Timeline's are never changed.
+type Spans struct {
+	data  []byte
+	marks []spanMark
+	n     int
+	prev  spanState // after the last span
+}
+
+// spanMarkEvery is how many spans lie between two marks: a lookup decodes
+// at most that many.
+const spanMarkEvery = 32
+
+// spanState is what a span's encoding is decoded against: where the span
+// before ended and the last wait of the spans before, or -1.
+type spanState struct {
+	end   Time
+	block int32
+}
+
+// spanMark is where the encoding of every spanMarkEvery'th span begins.
+type spanMark struct {
+	start  Time // the span's start
+	before spanState
+	off    int
+}
+
+// The bits of a span's header byte: its state, whether it begins after
+// the one before ended, and how its wait is numbered.
+const (
+	spanStateBits = 0x07
+	spanGap       = 0x08
+	spanNextWait  = 0x10 // the wait after the last one
+	spanOtherWait = 0x20 // a wait numbered explicitly
+)
+
+// MakeSpans returns spans holding the given ones, which must be in time
+// order: for tests and timelines built by hand.
+func MakeSpans(spans ...Span) Spans {
+	var s Spans
+	for _, sp := range spans {
+		s.Append(sp)
+	}
+	return s
+}
+
+// Len returns the number of spans.
+func (s *Spans) Len() int { return s.n }
+
+// Append adds a span after the last.
+func (s *Spans) Append(sp Span) {
+	if s.n == 0 {
+		s.prev.block = -1
+	}
+	if s.n%spanMarkEvery == 0 {
+		s.marks = append(s.marks, spanMark{start: sp.Start, before: s.prev, off: len(s.data)})
+	}
+	h := byte(sp.State) & spanStateBits
+	if sp.Start != s.prev.end {
+		h |= spanGap
+	}
+	switch {
+	case sp.Block < 0:
+	case sp.Block == s.prev.block+1:
+		h |= spanNextWait
+	default:
+		h |= spanOtherWait
+	}
+	s.data = append(s.data, h)
+	if h&spanGap != 0 {
+		s.data = binary.AppendVarint(s.data, int64(sp.Start-s.prev.end))
+	}
+	s.data = binary.AppendVarint(s.data, int64(sp.End-sp.Start))
+	if h&spanOtherWait != 0 {
+		s.data = binary.AppendVarint(s.data, int64(sp.Block))
+	}
+	s.prev.end = sp.End
+	if sp.Block >= 0 {
+		s.prev.block = sp.Block
+	}
+	s.n++
+}
+
+// decode returns the span encoded at off against st, the offset after it
+// and the state after it.
+func (s *Spans) decode(off int, st spanState) (Span, int, spanState) {
+	h := s.data[off]
+	off++
+	sp := Span{Start: st.end, State: State(h & spanStateBits), Block: -1}
+	if h&spanGap != 0 {
+		gap, k := binary.Varint(s.data[off:])
+		sp.Start += Time(gap)
+		off += k
+	}
+	dur, k := binary.Varint(s.data[off:])
+	sp.End = sp.Start + Time(dur)
+	off += k
+	switch {
+	case h&spanNextWait != 0:
+		sp.Block = st.block + 1
+	case h&spanOtherWait != 0:
+		b, k := binary.Varint(s.data[off:])
+		sp.Block = int32(b)
+		off += k
+	}
+	st.end = sp.End
+	if sp.Block >= 0 {
+		st.block = sp.Block
+	}
+	return sp, off, st
+}
+
+// All yields the spans in order, with their indexes.
+func (s *Spans) All() iter.Seq2[int, Span] {
+	return func(yield func(int, Span) bool) {
+		off, st := 0, spanState{block: -1}
+		if len(s.marks) > 0 {
+			st = s.marks[0].before
+		}
+		for i := range s.n {
+			var sp Span
+			sp, off, st = s.decode(off, st)
+			if !yield(i, sp) {
+				return
+			}
+		}
+	}
+}
+
+// At returns span i.
+func (s *Spans) At(i int) Span {
+	c := s.seekMark(i / spanMarkEvery)
+	for c.i < i {
+		c.next()
+	}
+	return c.next()
+}
+
+// Last returns the last span; there must be one.
+func (s *Spans) Last() Span { return s.At(s.n - 1) }
+
+// Find returns the index of the span that contains t, and the span, or
+// false when none does.
+func (s *Spans) Find(t Time) (int, Span, bool) {
+	c := s.Cursor()
+	sp, ok := c.At(t)
+	return c.i - 1, sp, ok
+}
+
+// clip returns spans that share what s holds but to which appending
+// does not change s: a partial timeline's, while the reader goes on.
+func (s *Spans) clip() Spans {
+	c := *s
+	c.data, c.marks = slices.Clip(s.data), slices.Clip(s.marks)
+	return c
+}
+
+// A SpanCursor finds spans at times that only grow, as a lane drawn column
+// by column asks for them: it decodes on from where it is, and jumps by
+// the marks when the time is far ahead.
+type SpanCursor struct {
+	s   *Spans
+	i   int // the index of the next span to decode
+	off int
+	st  spanState
+	cur Span // the span decoded last
+	has bool // cur is set
+}
+
+// Cursor returns a cursor at the first span.
+func (s *Spans) Cursor() *SpanCursor {
+	return s.seekMark(0)
+}
+
+// seekMark returns a cursor at mark m.
+func (s *Spans) seekMark(m int) *SpanCursor {
+	c := &SpanCursor{s: s, st: spanState{block: -1}}
+	if m < len(s.marks) {
+		c.i, c.off, c.st = m*spanMarkEvery, s.marks[m].off, s.marks[m].before
+	}
+	return c
+}
+
+// next decodes the next span; there must be one.
+func (c *SpanCursor) next() Span {
+	c.cur, c.off, c.st = c.s.decode(c.off, c.st)
+	c.i++
+	c.has = true
+	return c.cur
+}
+
+// At returns the span that contains t, or false when none does. t must not
+// be less than at the call before.
+func (c *SpanCursor) At(t Time) (Span, bool) {
+	s := c.s
+	if c.has && c.cur.End > t {
+		return c.cur, c.cur.Start <= t
+	}
+	// Jump to the last mark at or before t, if it lies ahead.
+	if m := c.i/spanMarkEvery + 1; m < len(s.marks) && s.marks[m].start <= t {
+		k, _ := slices.BinarySearchFunc(s.marks[m:], t, func(mk spanMark, t Time) int {
+			if mk.start <= t {
+				return -1
+			}
+			return 1
+		})
+		*c = *s.seekMark(m + k - 1)
+	}
+	for c.i < s.n {
+		if sp := c.next(); sp.End > t {
+			return sp, sp.Start <= t
+		}
+	}
+	return Span{}, false
+}
