@@ -93,8 +93,8 @@ const progressEvery = 1 << 20
 // and has not been read from, may be read in parts at once (see
 // ReadOptions.Parts); the timeline is the same.
 //
-// BUG: Reading takes about ten times the trace's size in memory at its
-// peak (a 100 MB trace of 5.6 million events, 0.95 GB), a third of it the
+// BUG: Reading takes eight to ten times the trace's size in memory at its
+// peak (a 100 MB trace of 5.6 million events, 0.88 GB), a third of it the
 // trace reader's: it holds a generation whole (the runtime starts one
 // every second, or sooner when its buffers fill), one for each part read
 // at once, or the whole trace for Go 1.21 and older, converted at once. A
