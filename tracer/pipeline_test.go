@@ -171,8 +171,13 @@ func checkPipeline(t *testing.T, tl *tracer.Timeline, n, buffer int) {
 	if recvSteps != n+1 {
 		t.Errorf("got %d receive steps on squares, want %d", recvSteps, n+1)
 	}
-	if len(tl.Findings) != 0 {
-		t.Errorf("got findings %v, want none", tl.Findings)
+	// No finding about the pipeline. The test's own goroutines may have
+	// one: the goroutine of TestPipeline can block in t.Run after the
+	// recording began, and stays blocked until the subtest ends.
+	for _, f := range tl.Findings {
+		if f.G == counter.ID || f.G == squarer.ID || f.G == printer || f.Kind == tracer.Deadlock {
+			t.Errorf("got finding %v, want none about the pipeline", f)
+		}
 	}
 }
 
