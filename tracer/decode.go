@@ -43,14 +43,7 @@ func (d *decoder) run(xr *xtrace.Reader) {
 		default:
 			batch = make([]xtrace.Event, 0, batchLen)
 		}
-		for len(batch) < batchLen {
-			ev, err := readEvent(xr)
-			if err != nil {
-				d.err = err
-				break
-			}
-			batch = append(batch, ev)
-		}
+		batch, d.err = readEvents(xr, batch)
 		if len(batch) > 0 {
 			select {
 			case d.batches <- batch:

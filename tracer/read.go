@@ -286,7 +286,7 @@ func raisedIn(pkg string) bool {
 	}
 }
 
-// newReader and readEvent call the trace reader, turning a panic of it
+// newReader and readEvents call the trace reader, turning a panic of it
 // into an error: it is not hardened against every corrupt input.
 func newReader(r io.Reader) (xr *xtrace.Reader, err error) {
 	defer func() {
@@ -297,13 +297,24 @@ func newReader(r io.Reader) (xr *xtrace.Reader, err error) {
 	return xtrace.NewReader(r)
 }
 
-func readEvent(xr *xtrace.Reader) (ev xtrace.Event, err error) {
+// readEvents appends events to batch until it is full, returning it and
+// the reader's error, if it met one first. One deferred recover serves the
+// whole batch: one an event cost the decoder a few per cent.
+func readEvents(xr *xtrace.Reader, batch []xtrace.Event) (out []xtrace.Event, err error) {
+	out = batch // what was read before a panic is kept
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("reader failed: %v", p)
 		}
 	}()
-	return xr.ReadEvent()
+	for len(out) < cap(out) {
+		ev, err := xr.ReadEvent()
+		if err != nil {
+			return out, err
+		}
+		out = append(out, ev)
+	}
+	return out, nil
 }
 
 // headerLen is the length of the header that begins every trace.
