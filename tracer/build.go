@@ -59,18 +59,17 @@ type builder struct {
 	// profiles.
 	lastG *gstate
 
-	// cont is set for a part of a trace that continues another: start
-	// is then set before the first event, and partStart is the time of
-	// the part's first event. fixups are the annotations of the part
-	// about operations begun before it, and made the channels it saw
-	// being made. See stitch.go.
+	taskTypes map[xtrace.TaskID]string // the types of the tasks begun
+
+	// For a part of a trace that continues another (see stitch.go):
+	// start is set before the first event, and the builder notes what
+	// only the parts before can resolve.
 	cont      bool
-	warm      int // Sync events to meet before the part begins, the last included
-	taskTypes map[xtrace.TaskID]string
-	untyped   []untypedTask // the ends of tasks begun before the part
-	partStart Time
-	fixups    []fixup
-	made      map[int32]bool
+	warm      int            // Sync events to meet before the part begins, the last included
+	partStart Time           // the time of the part's first event
+	fixups    []fixup        // annotations of operations and selects begun before the part
+	untyped   []untypedTask  // the ends of tasks begun before the part
+	made      map[int32]bool // the channels the part saw being made
 }
 
 func newBuilder() *builder {
