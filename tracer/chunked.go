@@ -7,9 +7,9 @@ const chunkLen = 1 << 14
 
 // chunked is a slice built by appending, kept in chunks of chunkLen
 // values while it grows, so that growing it never copies what it holds:
-// a timeline has millions of steps, and a slice grown by doubling copied
-// them twice over and cleared as much again (a sixth of the reading's CPU
-// in profiles).
+// a timeline has millions of steps, and a slice grown by append copied
+// them several times over and cleared as much again (a sixth of the
+// reading's CPU in profiles).
 type chunked[T any] struct {
 	chunks [][]T
 	n      int
