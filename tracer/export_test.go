@@ -17,10 +17,10 @@ func ReadEveryBatch(r io.Reader, fn func(*Timeline)) (*Timeline, error) {
 func ReadSplit(data []byte) (*Timeline, int, error) {
 	r := bytes.NewReader(data)
 	gens := generations(r, r.Size())
-	parts := []part{{warm: 0, from: 0}}
+	parts := []part{{warm: 0}}
 	for j := 2; j < len(gens); j++ {
 		parts[len(parts)-1].to = gens[j]
-		parts = append(parts, part{warm: gens[j-1], from: gens[j]})
+		parts = append(parts, part{warm: gens[j-1]})
 	}
 	parts[len(parts)-1].to = r.Size()
 	if len(parts) < 2 {

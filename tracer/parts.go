@@ -73,14 +73,15 @@ func splittable(r io.Reader) (io.ReaderAt, int64) {
 	return nil, -1
 }
 
-// A part is a stretch of a trace that begins with a generation, read
-// from warm, the start of the generation before it (or of the trace for
-// the first part), to leave the trace reader knowing every goroutine's
-// state where the part begins: reading from a generation's start alone,
-// the reader meets goroutines whose state a later event restates, and
-// delays and renumbers their events until it can order them.
+// A part is a stretch of a trace that begins with a generation, where the
+// part before it ends, and runs to offset to. It is read from warm, the
+// start of the generation before it (or of the trace for the first part),
+// to leave the trace reader knowing every goroutine's state where the part
+// begins: reading from a generation's start alone, the reader meets
+// goroutines whose state a later event restates, and delays and renumbers
+// their events until it can order them.
 type part struct {
-	warm, from, to int64
+	warm, to int64
 }
 
 // worthSplit is the share of a trace the biggest part may decode, warm-up
@@ -115,7 +116,7 @@ func plan(ra io.ReaderAt, size int64, n int) []part {
 // cut splits a trace of the given size, whose generations begin at gens,
 // into at most n parts at the generations nearest to equal sizes.
 func cut(gens []int64, size int64, n int) []part {
-	parts := []part{{warm: 0, from: 0}}
+	parts := []part{{warm: 0}}
 	prev := 0 // the index in gens of the last part's first generation
 	for k := 1; k < n; k++ {
 		target, best := size*int64(k)/int64(n), -1
@@ -128,7 +129,7 @@ func cut(gens []int64, size int64, n int) []part {
 			break
 		}
 		parts[len(parts)-1].to = gens[best]
-		parts = append(parts, part{warm: gens[best-1], from: gens[best]})
+		parts = append(parts, part{warm: gens[best-1]})
 		prev = best
 	}
 	parts[len(parts)-1].to = size

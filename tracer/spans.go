@@ -154,9 +154,6 @@ func (s *Spans) At(i int) Span {
 	return c.next()
 }
 
-// Last returns the last span; there must be one.
-func (s *Spans) Last() Span { return s.At(s.n - 1) }
-
 // Find returns the index of the span that contains t, and the span, or
 // false when none does.
 func (s *Spans) Find(t Time) (int, Span, bool) {

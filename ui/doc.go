@@ -10,7 +10,7 @@
 // and the viewport; stepping forward and back gives the same picture. The
 // package reads the timeline and derives indexes from it once; it never
 // reads a trace, and never scans the timeline while drawing: a frame looks
-// up only what it shows, by binary search or galloping from the column
+// up only what it shows, by binary search or going on from the column
 // before, and a channel's picture from checkpoints (see chanIndex). The
 // lanes keep the looks they drew while the viewport stays put, so that a
 // step looks up nothing in them again (see laneCache). BenchmarkFrame and

@@ -309,34 +309,24 @@ func spanAt(g *tracer.Goroutine, t tracer.Time) (tracer.Span, bool) {
 }
 
 // nextMark returns the index of the first of the marks ms (a lane's, in
-// time order) at or after from, searching from index i on. It returns
-// len(ms) if there is none.
+// time order) at or after from, searching from index i on: it gallops, so
+// that a lane drawn column by column costs little more than the marks it
+// passes, however many marks the lane has. It returns len(ms) if there is
+// none.
 func nextMark(ms []mark, i int, from tracer.Time) int {
-	return gallop(ms, i, func(m mark) bool { return m.t < from })
-}
-
-// gallop returns the first index from i on at which before is false, for
-// a slice in which it is true up to some index and false after: it
-// doubles its steps, then searches the last one, so that a lane drawn
-// column by column costs little more than what it passes, however long
-// the lane. It returns len(s) if there is none.
-func gallop[T any](s []T, i int, before func(T) bool) int {
-	if i >= len(s) || !before(s[i]) {
+	if i >= len(ms) || ms[i].t >= from {
 		return i
 	}
-	// before(s[lo]); find hi with !before(s[hi]) by doubling steps.
+	// ms[lo].t < from; find hi with ms[hi].t >= from by doubling steps.
 	lo, step := i, 1
 	hi := lo + step
-	for hi < len(s) && before(s[hi]) {
+	for hi < len(ms) && ms[hi].t < from {
 		lo, step = hi, step*2
 		hi = lo + step
 	}
-	hi = min(hi, len(s))
-	j, _ := slices.BinarySearchFunc(s[lo+1:hi], true, func(x T, _ bool) int {
-		if before(x) {
-			return -1
-		}
-		return 1
+	hi = min(hi, len(ms))
+	j, _ := slices.BinarySearchFunc(ms[lo+1:hi], from, func(m mark, t tracer.Time) int {
+		return cmp.Compare(m.t, t)
 	})
 	return lo + 1 + j
 }
