@@ -296,17 +296,16 @@ func (r *replay) setSystem(show bool) {
 		at = r.ix.steps[r.cur]
 	}
 	g := r.selected()
-	r.ix = r.rebuild(show)
+	r.ix = r.withLanes(newIndex(r.tl, show), r.ix.depth != nil)
 	r.cur = r.ix.stepAt(at)
 	r.reselect(g)
 }
 
-// rebuild returns a new index, with the lane filter and grouping of the
-// old.
-func (r *replay) rebuild(show bool) *index {
-	ix := newIndex(r.tl, show)
+// withLanes returns ix, a new index, with the lane filter of the current
+// one, and its lanes grouped under their parents when grouped.
+func (r *replay) withLanes(ix *index, grouped bool) *index {
 	ix.setFilter(r.ix.filter)
-	if r.ix.depth != nil {
+	if grouped {
 		ix.groupByParent()
 	}
 	return ix
@@ -320,12 +319,7 @@ func (r *replay) setGrouped(grouped bool) {
 	if len(r.ix.steps) > 0 {
 		at = r.ix.steps[r.cur]
 	}
-	ix := newIndex(r.tl, r.ix.showSystem)
-	ix.setFilter(r.ix.filter)
-	if grouped {
-		ix.groupByParent()
-	}
-	r.ix = ix
+	r.ix = r.withLanes(newIndex(r.tl, r.ix.showSystem), grouped)
 	r.cur = r.ix.stepAt(at)
 	r.reselect(g)
 }
@@ -343,11 +337,7 @@ func (r *replay) setTimeline(tl *tracer.Timeline, ix *index) {
 	if ix == nil || ix.showSystem != r.ix.showSystem {
 		ix = newIndex(tl, r.ix.showSystem)
 	}
-	ix.setFilter(r.ix.filter)
-	if r.ix.depth != nil {
-		ix.groupByParent()
-	}
-	r.tl, r.ix = tl, ix
+	r.tl, r.ix = tl, r.withLanes(ix, r.ix.depth != nil)
 	if len(r.ix.steps) > 0 {
 		r.cur = r.ix.stepAt(findStep(tl, at))
 	}
