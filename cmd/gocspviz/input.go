@@ -62,43 +62,34 @@ type loadOptions struct {
 	fetched []byte
 }
 
-// ctxReader fails its reads once its context is cancelled, which ends a
-// tracer.Read under way.
+// ctxReader fails its reads once its context, if not nil, is cancelled,
+// which ends a tracer.Read under way.
 type ctxReader struct {
 	ctx context.Context
 	r   io.Reader
 }
 
 func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
+	if c.ctx != nil && c.ctx.Err() != nil {
+		return 0, c.ctx.Err()
 	}
 	return c.r.Read(p)
 }
 
-// ReadAt reads at an offset, if the reader can, until the context is
-// cancelled.
-func (c ctxReader) ReadAt(p []byte, off int64) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	ra, ok := c.r.(io.ReaderAt)
-	if !ok {
-		return 0, errors.New("gocspviz: internal error: ReadAt of a stream")
-	}
-	return ra.ReadAt(p, off)
-}
-
-// sized is a trace the size of which is known, that tracer.Read may read
-// at offsets: a file or a download, never read from before.
+// sized is a trace of known size that tracer.Read may read at offsets,
+// and so in parts: a file or a download, never read from before. Its
+// reads fail once its context is cancelled, as a ctxReader's.
 type sized struct {
-	io.Reader
+	ctxReader
+	ra   io.ReaderAt
 	size int64
 }
 
-// ReadAt reads at an offset.
 func (s sized) ReadAt(p []byte, off int64) (int, error) {
-	return s.Reader.(io.ReaderAt).ReadAt(p, off)
+	if s.ctx != nil && s.ctx.Err() != nil {
+		return 0, s.ctx.Err()
+	}
+	return s.ra.ReadAt(p, off)
 }
 
 // Size returns the trace's size.
@@ -143,16 +134,13 @@ func loadTrace(src string, o loadOptions, stderr io.Writer) (*loaded, error) {
 	// The header's version is for the summary; Read checks it again. A
 	// file or a download is handed to Read as it is, which can then read
 	// it in parts at once (see tracer.ReadOptions.Parts).
-	if o.ctx != nil {
-		r = ctxReader{o.ctx, r}
-	}
-	if ra, ok := r.(io.ReaderAt); ok && size >= 0 && src != "-" {
+	if ra, ok := r.(io.ReaderAt); ok && size >= 0 {
 		var header [16]byte
 		n, _ := ra.ReadAt(header[:], 0)
 		l.version, _ = tracer.HeaderVersion(header[:n])
-		r = sized{r, size}
+		r = sized{ctxReader{o.ctx, r}, ra, size}
 	} else {
-		br := bufio.NewReaderSize(r, 64<<10)
+		br := bufio.NewReaderSize(ctxReader{o.ctx, r}, 64<<10)
 		if header, _ := br.Peek(16); len(header) > 0 {
 			l.version, _ = tracer.HeaderVersion(header)
 		}
