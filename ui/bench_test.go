@@ -52,11 +52,13 @@ func init() {
 
 // benchReplay returns a replay of tl laid out on a 200x60 simulation
 // screen, with the cursor half way through the steps and the last lane
-// selected, as far from the top as a person can go.
-func benchReplay(b *testing.B, tl *tracer.Timeline) (*replay, tcell.Screen) {
+// selected, as far from the top as a person can go. The screen is the
+// simulation's deltaScreen, as the replay draws on.
+func benchReplay(b *testing.B, tl *tracer.Timeline) (*replay, *deltaScreen) {
 	b.Helper()
 	sim := tcell.NewSimulationScreen("UTF-8")
-	if err := sim.Init(); err != nil {
+	screen := newDeltaScreen(sim)
+	if err := screen.Init(); err != nil {
 		b.Fatal(err)
 	}
 	sim.SetSize(200, 60)
@@ -64,20 +66,30 @@ func benchReplay(b *testing.B, tl *tracer.Timeline) (*replay, tcell.Screen) {
 	r.root.SetRect(0, 0, 200, 60)
 	r.cur = len(r.ix.steps) / 2
 	r.sel = len(r.ix.rows) - 1
-	return r, sim
+	return r, screen
+}
+
+// drawFrame draws a frame as tview does, up to showing it: the cost of
+// that is tcell's writing to the terminal, which the simulation screen
+// does not measure (it copies out every cell).
+func drawFrame(r *replay, screen *deltaScreen) {
+	screen.Clear()
+	r.root.Draw(screen)
+	screen.finish()
 }
 
 // BenchmarkFrame draws one whole frame, as after a zoom or a pan: without
-// the looks of the lanes drawn before.
+// the looks of the lanes drawn before, and with every cell put on the
+// screen anew.
 func BenchmarkFrame(b *testing.B) {
 	for _, tc := range benchTimelines {
 		b.Run(tc.name, func(b *testing.B) {
-			r, sim := benchReplay(b, tc.tl(b))
+			r, screen := benchReplay(b, tc.tl(b))
 			b.ReportAllocs()
 			for b.Loop() {
 				r.lanes.cache = laneCache{}
-				sim.Clear()
-				r.root.Draw(sim)
+				screen.forget() // nor the cells on the screen
+				drawFrame(r, screen)
 			}
 		})
 	}
@@ -88,7 +100,7 @@ func BenchmarkFrame(b *testing.B) {
 func BenchmarkStep(b *testing.B) {
 	for _, tc := range benchTimelines {
 		b.Run(tc.name, func(b *testing.B) {
-			r, sim := benchReplay(b, tc.tl(b))
+			r, screen := benchReplay(b, tc.tl(b))
 			right := tcell.NewEventKey(tcell.KeyRight, 0, tcell.ModNone)
 			left := tcell.NewEventKey(tcell.KeyLeft, 0, tcell.ModNone)
 			b.ReportAllocs()
@@ -101,8 +113,7 @@ func BenchmarkStep(b *testing.B) {
 				}
 				i++
 				r.key(ev)
-				sim.Clear()
-				r.root.Draw(sim)
+				drawFrame(r, screen)
 			}
 		})
 	}

@@ -119,7 +119,7 @@ func Load(load Loader, o Options) (err error) {
 			err = fmt.Errorf("ui: internal error: %v", p)
 		}
 	}()
-	runErr := app.Run()
+	runErr := run(app, o)
 	cancel()
 	<-loaded
 	if loadErr != nil {

@@ -101,7 +101,7 @@ func Replay(tl *tracer.Timeline, o Options) (err error) {
 			err = fmt.Errorf("ui: internal error: %v", p)
 		}
 	}()
-	return r.app.Run()
+	return run(r.app, o)
 }
 
 // newReplay builds the application and its screen for tl, not yet run.
@@ -111,16 +111,32 @@ func newReplay(tl *tracer.Timeline, o Options) *replay {
 	return r
 }
 
-// newApp makes the application the options ask for.
+// newApp makes the application the options ask for, without its screen:
+// run gives it one.
 func newApp(o Options) *tview.Application {
 	app := tview.NewApplication().EnableMouse(true)
-	if o.Screen != nil {
-		app.SetScreen(o.Screen)
-	}
 	if o.AfterDraw != nil {
 		app.SetAfterDrawFunc(o.AfterDraw)
 	}
 	return app
+}
+
+// run initialises the screen the options ask for, the terminal unless they
+// give one, and runs app on it until it stops. tview draws on the screen
+// through a deltaScreen.
+func run(app *tview.Application, o Options) error {
+	s := o.Screen
+	if s == nil {
+		var err error
+		if s, err = tcell.NewScreen(); err != nil {
+			return err
+		}
+	}
+	d := newDeltaScreen(s)
+	if app.SetScreen(d); d.err != nil {
+		return d.err
+	}
+	return app.Run()
 }
 
 // newReplayIn builds the replay of tl, with its index ix of the program's

@@ -1,0 +1,192 @@
+package ui
+
+import (
+	"unicode/utf8"
+
+	"github.com/gdamore/tcell/v2"
+)
+
+// deltaScreen is the screen tview draws on: it hands the terminal's screen
+// only the cells a frame changes. tview clears the screen and draws every
+// cell again for each frame, and tcell's Put segments each cell's text
+// into graphemes to measure it, even when the cell is unchanged: the step
+// benchmark found that most of a step's time. A step moves a cursor and
+// rewrites a few lines, so deltaScreen keeps a copy of the cells it put
+// and skips a Put that would leave a cell as it is. Clear only starts a
+// new frame; Show blanks the cells the frame did not draw, as a real
+// Clear would have, before it shows the frame.
+//
+// Between Clear and Show, Get and GetContent answer for the frame being
+// drawn: what it has put, and blank elsewhere.
+type deltaScreen struct {
+	tcell.Screen
+	w, h  int
+	cells []shadowCell
+	frame uint32 // the frame being drawn; a cell put in it has this frame
+	err   error  // Init's error: tview's SetScreen drops it
+}
+
+// shadowCell is what deltaScreen last put in a cell of the screen, and
+// what the screen's Put answered: the grapheme it put is str less remain.
+type shadowCell struct {
+	str    string
+	style  tcell.Style
+	remain string
+	width  int
+	frame  uint32
+}
+
+// grapheme returns what the cell shows.
+func (c *shadowCell) grapheme() string {
+	return c.str[:len(c.str)-len(c.remain)]
+}
+
+// blank is a cleared cell.
+var blank = shadowCell{str: " ", width: 1}
+
+func newDeltaScreen(s tcell.Screen) *deltaScreen {
+	return &deltaScreen{Screen: s}
+}
+
+// Init initialises the screen and remembers its error.
+func (d *deltaScreen) Init() error {
+	d.err = d.Screen.Init()
+	return d.err
+}
+
+// Clear begins a frame. When the screen's size changed, the screen is
+// cleared for real and every cell is known to be blank.
+func (d *deltaScreen) Clear() {
+	d.frame++
+	if w, h := d.Screen.Size(); w != d.w || h != d.h || d.cells == nil {
+		d.Screen.Clear()
+		d.w, d.h = w, h
+		d.cells = make([]shadowCell, w*h)
+		for i := range d.cells {
+			d.cells[i] = blank
+		}
+	}
+}
+
+// forget makes every cell's next Put go to the screen, as though every
+// cell changed: for benchmarks of the worst frame.
+func (d *deltaScreen) forget() {
+	for i := range d.cells {
+		d.cells[i].str, d.cells[i].remain = "", ""
+	}
+}
+
+// Fill puts r in every cell, in style.
+func (d *deltaScreen) Fill(r rune, style tcell.Style) {
+	d.Clear()
+	s := string(r)
+	for y := range d.h {
+		for x := range d.w {
+			d.Put(x, y, s, style)
+		}
+	}
+}
+
+// cell returns the shadow of cell (x, y), or nil when it is off the screen.
+func (d *deltaScreen) cell(x, y int) *shadowCell {
+	if x < 0 || y < 0 || x >= d.w || y >= d.h {
+		return nil
+	}
+	return &d.cells[y*d.w+x]
+}
+
+// Put puts the first grapheme of str in cell (x, y), as the screen's Put
+// does, unless the cell already holds it in that style.
+func (d *deltaScreen) Put(x, y int, str string, style tcell.Style) (string, int) {
+	c := d.cell(x, y)
+	if c == nil {
+		return d.Screen.Put(x, y, str, style)
+	}
+	c.frame = d.frame
+	if c.str != str || c.style != style {
+		c.remain, c.width = d.Screen.Put(x, y, str, style)
+		c.str, c.style = str, style
+	}
+	return c.remain, c.width
+}
+
+// SetContent puts a rune and its combining runes, as Put does. A lone rune
+// already in the cell is compared without making a string of it.
+func (d *deltaScreen) SetContent(x, y int, mainc rune, combc []rune, style tcell.Style) {
+	if c := d.cell(x, y); c != nil && len(combc) == 0 && c.style == style {
+		g := c.grapheme()
+		if r, n := utf8.DecodeRuneInString(g); n > 0 && n == len(g) && r == mainc {
+			c.frame = d.frame
+			return
+		}
+	}
+	d.Put(x, y, string(append([]rune{mainc}, combc...)), style)
+}
+
+// SetCell puts ch in style, as SetContent does.
+func (d *deltaScreen) SetCell(x, y int, style tcell.Style, ch ...rune) {
+	if len(ch) == 0 {
+		d.Put(x, y, " ", style)
+		return
+	}
+	d.SetContent(x, y, ch[0], ch[1:], style)
+}
+
+// PutStrStyled puts str from (x, y) on, a grapheme a cell.
+func (d *deltaScreen) PutStrStyled(x, y int, str string, style tcell.Style) {
+	for str != "" && x < d.w {
+		var width int
+		str, width = d.Put(x, y, str, style)
+		if width == 0 {
+			break
+		}
+		x += width
+	}
+}
+
+// PutStr puts str in the default style.
+func (d *deltaScreen) PutStr(x, y int, str string) {
+	d.PutStrStyled(x, y, str, tcell.StyleDefault)
+}
+
+// Get returns what the frame being drawn holds in cell (x, y).
+func (d *deltaScreen) Get(x, y int) (string, tcell.Style, int) {
+	c := d.cell(x, y)
+	switch {
+	case c == nil:
+		return "", tcell.StyleDefault, 0
+	case c.frame != d.frame:
+		return blank.str, blank.style, blank.width
+	}
+	return c.grapheme(), c.style, c.width
+}
+
+// GetContent returns what Get does, as runes.
+func (d *deltaScreen) GetContent(x, y int) (rune, []rune, tcell.Style, int) {
+	str, style, width := d.Get(x, y)
+	if str == "" {
+		return ' ', nil, style, width
+	}
+	rs := []rune(str)
+	if len(rs) == 1 {
+		return rs[0], nil, style, width
+	}
+	return rs[0], rs[1:], style, width
+}
+
+// Show blanks the cells the frame left undrawn and shows the frame.
+func (d *deltaScreen) Show() {
+	d.finish()
+	d.Screen.Show()
+}
+
+// finish blanks the cells the frame left undrawn.
+func (d *deltaScreen) finish() {
+	for i := range d.cells {
+		c := &d.cells[i]
+		if c.frame != d.frame && (c.str != blank.str || c.style != blank.style) {
+			d.Screen.Put(i%d.w, i/d.w, blank.str, blank.style)
+			*c = blank
+		}
+	}
+}
