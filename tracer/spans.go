@@ -105,27 +105,42 @@ func (s *Spans) decode(off int, st spanState) (Span, int, spanState) {
 	h := s.data[off]
 	off++
 	sp := Span{Start: st.end, State: State(h & spanStateBits), Block: -1}
+	var v int64
 	if h&spanGap != 0 {
-		gap, k := binary.Varint(s.data[off:])
-		sp.Start += Time(gap)
-		off += k
+		v, off = varintAt(s.data, off)
+		sp.Start += Time(v)
 	}
-	dur, k := binary.Varint(s.data[off:])
-	sp.End = sp.Start + Time(dur)
-	off += k
+	v, off = varintAt(s.data, off)
+	sp.End = sp.Start + Time(v)
 	switch {
 	case h&spanNextWait != 0:
 		sp.Block = st.block + 1
 	case h&spanOtherWait != 0:
-		b, k := binary.Varint(s.data[off:])
-		sp.Block = int32(b)
-		off += k
+		v, off = varintAt(s.data, off)
+		sp.Block = int32(v)
 	}
 	st.end = sp.End
 	if sp.Block >= 0 {
 		st.block = sp.Block
 	}
 	return sp, off, st
+}
+
+// varintAt returns the varint at data[off] and the offset after it. Most
+// of a span's numbers fit in a byte or two, which it reads without a
+// loop: drawing a lane decodes thousands of spans.
+func varintAt(data []byte, off int) (int64, int) {
+	var u uint64
+	if b := data[off]; b < 0x80 {
+		u, off = uint64(b), off+1
+	} else if c := data[off+1]; c < 0x80 {
+		u, off = uint64(b&0x7f)|uint64(c)<<7, off+2
+	} else {
+		var n int
+		u, n = binary.Uvarint(data[off:])
+		off += n
+	}
+	return int64(u>>1) ^ -int64(u&1), off
 }
 
 // All yields the spans in order, with their indexes.
@@ -211,20 +226,36 @@ func (c *SpanCursor) At(t Time) (Span, bool) {
 	if c.has && c.cur.End > t {
 		return c.cur, c.cur.Start <= t
 	}
-	// Jump to the last mark at or before t, if it lies ahead.
+	// Jump to the last mark at or before t, if it lies ahead: the next
+	// few marks are looked at in turn, as the columns of a lane mostly
+	// lie a few marks apart, and the rest searched.
 	if m := c.i/spanMarkEvery + 1; m < len(s.marks) && s.marks[m].start <= t {
-		k, _ := slices.BinarySearchFunc(s.marks[m:], t, func(mk spanMark, t Time) int {
-			if mk.start <= t {
-				return -1
+		for m+1 < len(s.marks) && s.marks[m+1].start <= t {
+			if m++; m%8 == 0 {
+				k, _ := slices.BinarySearchFunc(s.marks[m:], t, func(mk spanMark, t Time) int {
+					if mk.start <= t {
+						return -1
+					}
+					return 1
+				})
+				m += k - 1
+				break
 			}
-			return 1
-		})
-		*c = *s.seekMark(m + k - 1)
+		}
+		*c = *s.seekMark(m)
 	}
-	for c.i < s.n {
-		if sp := c.next(); sp.End > t {
+	// Decode on in local variables, which the compiler keeps in
+	// registers.
+	i, off, st := c.i, c.off, c.st
+	for i < s.n {
+		var sp Span
+		sp, off, st = s.decode(off, st)
+		i++
+		if sp.End > t {
+			c.i, c.off, c.st, c.cur, c.has = i, off, st, sp, true
 			return sp, sp.Start <= t
 		}
 	}
+	c.i, c.off, c.st = i, off, st
 	return Span{}, false
 }

@@ -84,18 +84,52 @@ func TestSpans(t *testing.T) {
 	}
 }
 
-// TestSpansJump moves a cursor over a long lane in big steps, as a lane
-// drawn zoomed out does, against Find.
+// TestSpansJump moves cursors over a long lane in steps of several sizes,
+// as lanes drawn at several zooms do, each step a few marks ahead or many,
+// against a search of the spans it was made of.
 func TestSpansJump(t *testing.T) {
 	want := randomSpans(rand.New(rand.NewPCG(3, 4)), 100000)
 	s := tracer.MakeSpans(want...)
-	c := s.Cursor()
 	first, last := want[0].Start, want[len(want)-1].End
-	for k := range 200 {
-		tm := first + (last-first)*tracer.Time(k)/200
-		_, want, wantOK := s.Find(tm)
-		if sp, ok := c.At(tm); ok != wantOK || sp != want {
-			t.Fatalf("cursor at %d is %+v %v, Find says %+v %v", tm, sp, ok, want, wantOK)
+	for _, steps := range []int{20, 200, 2000, 20000} {
+		c := s.Cursor()
+		for k := range steps {
+			tm := first + (last-first)/tracer.Time(steps)*tracer.Time(k)
+			i, _ := slices.BinarySearchFunc(want, tm, func(sp tracer.Span, tm tracer.Time) int {
+				if sp.End <= tm {
+					return -1
+				}
+				return 1
+			})
+			wantOK := i < len(want) && want[i].Start <= tm
+			sp, ok := c.At(tm)
+			if ok != wantOK || ok && sp != want[i] {
+				t.Fatalf("%d steps: cursor at %d is %+v %v, want span %d %v", steps, tm, sp, ok, i, wantOK)
+			}
+		}
+	}
+}
+
+// BenchmarkSpanCursor finds the spans under the columns of a lane of 15,000
+// spans drawn 180 columns wide, as the lanes view does for a goroutine of
+// the UI's benchmark of 30 M spans.
+func BenchmarkSpanCursor(b *testing.B) {
+	const n, cols, tick = 15000, 180, 64
+	var s tracer.Spans
+	for i := range n {
+		sp := tracer.Span{Start: tracer.Time(i * tick), End: tracer.Time((i + 1) * tick), State: tracer.State(i%3 + 1), Block: -1}
+		if sp.State == tracer.Waiting {
+			sp.Block = int32(i / 3)
+		}
+		s.Append(sp)
+	}
+	width := float64(n*tick) / cols
+	for b.Loop() {
+		c := s.Cursor()
+		for col := range cols {
+			if _, ok := c.At(tracer.Time((float64(col) + 0.5) * width)); !ok {
+				b.Fatal("no span")
+			}
 		}
 	}
 }
