@@ -22,6 +22,12 @@ import (
 // selects are under way at many generation boundaries.
 func recordScenario(t *testing.T, every time.Duration, name string, args ...string) []byte {
 	t.Helper()
+	return recordEvery(t, every, scenario(t, name, args...))
+}
+
+// scenario returns the run of a scenario with the given arguments.
+func scenario(t *testing.T, name string, args ...string) func(context.Context, io.Writer) error {
+	t.Helper()
 	s, ok := scenarios.Lookup(name)
 	if !ok {
 		t.Fatalf("no scenario %s", name)
@@ -31,14 +37,16 @@ func recordScenario(t *testing.T, every time.Duration, name string, args ...stri
 	if err := fs.Parse(args); err != nil {
 		t.Fatal(err)
 	}
-	return recordEvery(t, every, run)
+	return run
 }
 
 // recordEvery records run as recordScenario records a scenario.
 func recordEvery(t *testing.T, every time.Duration, run func(context.Context, io.Writer) error) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	err := probe.Record(context.Background(), &buf, func(ctx context.Context) error {
+	// The probe's own ends of generations, by size, are turned off: this
+	// flight recorder ends them by time, in the middle of operations.
+	err := probe.RecordWith(context.Background(), &buf, func(ctx context.Context) error {
 		fr := trace.NewFlightRecorder(trace.FlightRecorderConfig{})
 		if err := fr.Start(); err != nil {
 			return err
@@ -60,7 +68,7 @@ func recordEvery(t *testing.T, every time.Duration, run func(context.Context, io
 		}()
 		defer func() { close(stop); <-done }()
 		return run(ctx, io.Discard)
-	}, nil)
+	}, probe.RecordOptions{GenerationBytes: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,6 +175,17 @@ func TestSplitMatchesWhole(t *testing.T) {
 		{"tracegen", func(t *testing.T) []byte { return readTestdata(t, generationsTrace) }},
 		{"slow handoffs", func(t *testing.T) []byte { return recordEvery(t, time.Millisecond, slowHandoffs) }},
 		{"pipeline", func(t *testing.T) []byte { return recordScenario(t, 2*time.Millisecond, "pipeline", "-n", "3000") }},
+		{"pipeline by size", func(t *testing.T) []byte {
+			// Generations ended by the probe, every 64 KB.
+			var buf bytes.Buffer
+			err := probe.RecordWith(context.Background(), &buf, func(ctx context.Context) error {
+				return scenario(t, "pipeline", "-n", "3000")(ctx, io.Discard)
+			}, probe.RecordOptions{GenerationBytes: 64 << 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return buf.Bytes()
+		}},
 		{"countdown", func(t *testing.T) []byte {
 			return recordScenario(t, 3*time.Millisecond, "countdown", "-n", "20", "-tick", "5ms", "-abort-after", "15")
 		}},
