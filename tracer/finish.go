@@ -152,18 +152,13 @@ func byStart(x, y Op) int {
 // by the sequence number the value carried.
 func pairOps(tl *Timeline) {
 	for _, c := range tl.Channels {
-		sends := map[uint64]int32{}
-		for i, op := range c.Ops {
-			if op.Kind == Send && op.Seq > 0 {
-				sends[op.Seq] = int32(i)
-			}
-		}
+		sends := sendsBySeq(c.Ops)
 		for i := range c.Ops {
 			op := &c.Ops[i]
 			if op.Kind != Recv || op.End == NoTime || !op.OK || op.Seq == 0 {
 				continue
 			}
-			if si, ok := sends[op.Seq]; ok {
+			if si := sends.find(op.Seq); si >= 0 {
 				op.Send = si
 				if c.Ops[si].End == NoTime {
 					// The trace stopped before the sender noted that
@@ -176,6 +171,55 @@ func pairOps(tl *Timeline) {
 			}
 		}
 	}
+}
+
+// seqIndex finds a channel's send by the sequence number of its value.
+// The probe numbers a channel's values from 1 on, so the sends are mostly
+// found in a slice by number, which for a channel of a million sends
+// takes 4 MB where a map took ten times that; a map holds the numbers
+// too big for it, as a damaged trace may have.
+type seqIndex struct {
+	dense  []int32 // by number: the send's index, or -1
+	sparse map[uint64]int32
+}
+
+// sendsBySeq indexes ops' sends by sequence number.
+func sendsBySeq(ops []Op) seqIndex {
+	var x seqIndex
+	n := 0
+	for _, op := range ops {
+		if op.Kind == Send && op.Seq > 0 {
+			n++
+		}
+	}
+	x.dense = make([]int32, 2*n+1)
+	for i := range x.dense {
+		x.dense[i] = -1
+	}
+	for i, op := range ops {
+		switch {
+		case op.Kind != Send || op.Seq == 0:
+		case op.Seq < uint64(len(x.dense)):
+			x.dense[op.Seq] = int32(i)
+		default:
+			if x.sparse == nil {
+				x.sparse = map[uint64]int32{}
+			}
+			x.sparse[op.Seq] = int32(i)
+		}
+	}
+	return x
+}
+
+// find returns the index of the send of the value numbered seq, or -1.
+func (x seqIndex) find(seq uint64) int32 {
+	if seq < uint64(len(x.dense)) {
+		return x.dense[seq]
+	}
+	if i, ok := x.sparse[seq]; ok {
+		return i
+	}
+	return -1
 }
 
 // IsSystem reports whether a goroutine with the given start function is
