@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"runtime"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/gdamore/tcell/v2"
@@ -43,6 +45,7 @@ func (v *lanesView) Draw(screen tcell.Screen) {
 	rows := h - 2
 	first := r.firstRow(rows)
 	curCol := timeCol(step.Time, from, to, cols)
+	v.prepare(r.ix.rows[first:min(first+rows, len(r.ix.rows))], from, to, cols)
 	var drawn uint16 // the looks drawn, for the legend
 	for i := 0; i < rows && first+i < len(r.ix.rows); i++ {
 		drawn |= v.drawLane(screen, x, y+1+i, cols, first+i, from, to, curCol)
@@ -128,30 +131,81 @@ const maxCachedLanes = 256
 // looks returns the look of each of cols columns of goroutine g's lane
 // from time from to time to.
 func (v *lanesView) looks(g *tracer.Goroutine, from, to tracer.Time, cols int) []look {
+	c := v.cacheFor(from, to, cols)
+	if lks, ok := c.looks[g.ID]; ok {
+		return lks
+	}
+	lks := laneLooks(v.r.tl, v.r.ix, g, from, to, cols)
+	c.looks[g.ID] = lks
+	return lks
+}
+
+// cacheFor returns the cache, emptied unless it holds the looks of lanes
+// drawn with the same index and viewport.
+func (v *lanesView) cacheFor(from, to tracer.Time, cols int) *laneCache {
 	c := &v.cache
 	if c.ix != v.r.ix || c.from != from || c.to != to || c.cols != cols || len(c.looks) > maxCachedLanes {
 		*c = laneCache{ix: v.r.ix, from: from, to: to, cols: cols, looks: map[tracer.GID][]look{}}
 	}
-	if lks, ok := c.looks[g.ID]; ok {
-		return lks
+	return c
+}
+
+// prepare finds the looks of the lanes about to be drawn that the cache
+// lacks, on as many goroutines as there are cores, and caches them: a
+// cold frame of a timeline of millions of spans spent most of its time
+// decoding them. The goroutines read only the timeline and the index,
+// which nothing changes while the frame is drawn, and have ended when
+// prepare returns.
+func (v *lanesView) prepare(lanes []*tracer.Goroutine, from, to tracer.Time, cols int) {
+	c := v.cacheFor(from, to, cols)
+	var todo []*tracer.Goroutine
+	for _, g := range lanes {
+		if _, ok := c.looks[g.ID]; !ok {
+			todo = append(todo, g)
+		}
 	}
+	workers := min(runtime.GOMAXPROCS(0), len(todo)/minLanesEach)
+	if workers < 2 {
+		return // looks finds them as they are drawn
+	}
+	found := make([][]look, len(todo))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(todo); i += workers {
+				found[i] = laneLooks(v.r.tl, v.r.ix, todo[i], from, to, cols)
+			}
+		})
+	}
+	wg.Wait()
+	for i, g := range todo {
+		c.looks[g.ID] = found[i]
+	}
+}
+
+// minLanesEach is the fewest lanes worth a goroutine of their own.
+const minLanesEach = 8
+
+// laneLooks returns the look of each of cols columns of goroutine g's lane
+// from time from to time to: its state at the column's middle, or the
+// mark of an operation it completed within the column.
+func laneLooks(tl *tracer.Timeline, ix *index, g *tracer.Goroutine, from, to tracer.Time, cols int) []look {
 	lks := make([]look, cols)
 	width := float64(to-from) / float64(cols)
-	marks, m := v.r.ix.marks[g.ID], 0
+	marks, m := ix.marks[g.ID], 0
 	spans := g.Spans.Cursor() // the columns go forward in time
 	for col := range lks {
 		lo := from + tracer.Time(float64(col)*width)
 		hi := from + tracer.Time(float64(col+1)*width)
 		lk := lookNone
 		if sp, ok := spans.At(lo + (hi-lo)/2); ok {
-			lk = spanLook(v.r.tl, g, sp)
+			lk = spanLook(tl, g, sp)
 		}
 		if m = nextMark(marks, m, lo); m < len(marks) && marks[m].t < max(hi, lo+1) {
 			lk = markLooks[marks[m].kind]
 		}
 		lks[col] = lk
 	}
-	c.looks[g.ID] = lks
 	return lks
 }
 
