@@ -44,7 +44,7 @@ type builder struct {
 
 	begin, end Time // the probe's begin and end, or NoTime
 
-	steps    chunked[Step] // the timeline's steps until finish
+	steps    Steps // the timeline's steps until finish
 	gs       map[GID]*gstate
 	chans    map[uint64]int32 // probe channel id -> index in tl.Channels
 	selects  map[uint64]int32 // probe select id -> index in tl.Selects

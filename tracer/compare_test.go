@@ -256,7 +256,7 @@ func checkSystem(t *testing.T, got *jsonTimeline) {
 func checkUserSteps(t *testing.T, tl *tracer.Timeline, want *counts) {
 	t.Helper()
 	var steps int
-	for _, s := range tl.Steps {
+	for _, s := range tl.Steps.All() {
 		if s.Kind == tracer.StepLog {
 			steps++
 		}

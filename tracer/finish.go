@@ -10,8 +10,7 @@ import (
 // finish completes the timeline once every event has been read.
 func (b *builder) finish() *Timeline {
 	tl := b.tl
-	tl.Steps = b.steps.appendTo(tl.Steps)
-	b.steps = chunked[Step]{}
+	tl.Steps, b.steps = b.steps, Steps{}
 	tl.Events = b.events
 	tl.Duration = b.last
 
@@ -50,9 +49,7 @@ func (b *builder) window() {
 	if tl.Begin == 0 && tl.End == tl.Duration {
 		return
 	}
-	tl.Steps = slices.DeleteFunc(tl.Steps, func(s Step) bool {
-		return s.Time < tl.Begin || s.Time > tl.End
-	})
+	tl.Steps.keep(tl.Steps.Search(tl.Begin), tl.Steps.Search(tl.End+1))
 }
 
 // recoverSends adds the sends of selects whose completion the trace lacks
@@ -133,8 +130,9 @@ func (b *builder) sortOps() {
 			renumber(&g.Blocks[i].Chan, &g.Blocks[i].Op)
 		}
 	}
-	for i := range tl.Steps {
-		renumber(&tl.Steps[i].Chan, &tl.Steps[i].Op)
+	for i := range tl.Steps.Len() {
+		s := tl.Steps.ref(i)
+		renumber(&s.Chan, &s.Op)
 	}
 }
 

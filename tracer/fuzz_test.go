@@ -63,7 +63,7 @@ func checkRead(t *testing.T, tl *tracer.Timeline, err error) {
 func checkTimeline(t *testing.T, tl *tracer.Timeline) {
 	t.Helper()
 	last := tracer.Time(0)
-	for i, s := range tl.Steps {
+	for i, s := range tl.Steps.All() {
 		if s.Time < last {
 			t.Fatalf("step %d at %d after one at %d", i, s.Time, last)
 		}

@@ -200,7 +200,7 @@ type Timeline struct {
 	Selects    []Select     // in the order they began
 	Stacks     [][]Frame    // interned; Block.Stack indexes it
 	Logs       []Log
-	Steps      []Step // in time order
+	Steps      Steps // in time order
 	Findings   []Finding
 
 	byID map[GID]*Goroutine

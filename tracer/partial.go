@@ -85,7 +85,7 @@ func (b *builder) snapshot() *Timeline {
 	}
 	tl.Stacks = slices.Clip(b.tl.Stacks)
 	tl.Logs = slices.Clip(b.tl.Logs)
-	tl.Steps = b.steps.appendTo(nil)
+	tl.Steps = b.steps.clone()
 
 	// finish closes the open spans, from the goroutines' states.
 	gs := make(map[GID]*gstate, len(b.gs))

@@ -354,7 +354,7 @@ var errOverlap = errors.New("tracer: the parts of the trace overlap in time")
 // goroutine, are in time order.
 func inOrder(b *builder) bool {
 	last := Time(0)
-	for _, s := range b.steps.all() {
+	for _, s := range b.steps.All() {
 		if s.Time < last {
 			return false
 		}

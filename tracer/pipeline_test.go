@@ -159,7 +159,7 @@ func checkPipeline(t *testing.T, tl *tracer.Timeline, n, buffer int) {
 	// Steps are in time order and the last receive on squares is a step.
 	var last tracer.Time
 	var recvSteps int
-	for _, s := range tl.Steps {
+	for _, s := range tl.Steps.All() {
 		if s.Time < last {
 			t.Fatalf("step at %d after one at %d", s.Time, last)
 		}

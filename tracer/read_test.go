@@ -212,7 +212,7 @@ func checkTracegen(t *testing.T, tl *tracer.Timeline) {
 
 	// The task, the region and the three logs are steps, in order.
 	var got []string
-	for _, s := range tl.Steps {
+	for _, s := range tl.Steps.All() {
 		if s.Kind == tracer.StepLog {
 			l := tl.Logs[s.Log]
 			got = append(got, l.Category+" "+l.Message)
@@ -304,9 +304,9 @@ func TestReadPartial(t *testing.T) {
 			be.Events, be.Partial != nil, whole.Events)
 	}
 	p := be.Partial
-	if p.Duration <= 0 || p.Duration > whole.Duration || len(p.Goroutines) == 0 || len(p.Steps) == 0 {
+	if p.Duration <= 0 || p.Duration > whole.Duration || len(p.Goroutines) == 0 || p.Steps.Len() == 0 {
 		t.Errorf("got a partial timeline of %d ns, %d goroutines and %d steps; want some of %d ns",
-			p.Duration, len(p.Goroutines), len(p.Steps), whole.Duration)
+			p.Duration, len(p.Goroutines), p.Steps.Len(), whole.Duration)
 	}
 	if len(p.Findings) != 0 {
 		t.Errorf("got findings %v in a partial timeline, want none", p.Findings)

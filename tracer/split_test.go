@@ -106,16 +106,16 @@ func diff(a, b *tracer.Timeline) string {
 		}
 		return fmt.Sprintf("goroutine %d: %d spans, %d; %d blocks, %d", g.ID, g.Spans.Len(), h.Spans.Len(), len(g.Blocks), len(h.Blocks))
 	}
-	for i := range min(len(a.Steps), len(b.Steps)) {
-		if a.Steps[i] != b.Steps[i] {
-			return fmt.Sprintf("step %d: %+v (%s), %+v (%s)", i, a.Steps[i], a.Describe(a.Steps[i]), b.Steps[i], b.Describe(b.Steps[i]))
+	for i := range min(a.Steps.Len(), b.Steps.Len()) {
+		if a.Steps.At(i) != b.Steps.At(i) {
+			return fmt.Sprintf("step %d: %+v (%s), %+v (%s)", i, a.Steps.At(i), a.Describe(a.Steps.At(i)), b.Steps.At(i), b.Describe(b.Steps.At(i)))
 		}
 	}
 	for _, c := range []struct {
 		what string
 		x, y any
 	}{
-		{"steps", a.Steps, b.Steps}, {"channels", a.Channels, b.Channels},
+		{"steps", a.Steps.Len(), b.Steps.Len()}, {"channels", a.Channels, b.Channels},
 		{"selects", a.Selects, b.Selects}, {"stacks", a.Stacks, b.Stacks},
 		{"logs", a.Logs, b.Logs}, {"findings", a.Findings, b.Findings},
 	} {

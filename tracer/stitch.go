@@ -133,7 +133,7 @@ func (b *builder) stitch(p *builder) {
 					op.Value = f.a.Value
 				}
 			}
-			st := *p.steps.at(int(f.step))
+			st := p.steps.At(int(f.step))
 			st.Chan, st.Op = ci, s.op
 			fixed[f.step] = st
 		case probe.VerbCase:
@@ -337,8 +337,7 @@ func (b *builder) stitch(p *builder) {
 	b.lastG = nil
 
 	// The steps, with their indexes renumbered.
-	for i, p := range p.steps.all() {
-		st := *p
+	for i, st := range p.steps.All() {
 		if st, ok := fixed[int32(i)]; ok {
 			b.steps.add(st)
 			continue

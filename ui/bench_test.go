@@ -204,7 +204,7 @@ func synthetic(goroutines, spans, channels, ops int) *tracer.Timeline {
 
 	// A step per completed operation, in time order: channel by channel
 	// within a moment.
-	tl.Steps = make([]tracer.Step, 0, channels*ops)
+	var steps []tracer.Step
 	for o := range ops {
 		for c, ch := range tl.Channels {
 			op := ch.Ops[o]
@@ -212,9 +212,10 @@ func synthetic(goroutines, spans, channels, ops int) *tracer.Timeline {
 			if op.Kind == tracer.Recv {
 				kind = tracer.StepRecv
 			}
-			tl.Steps = append(tl.Steps, tracer.Step{Time: op.End, Kind: kind, G: op.G, Other: tracer.NoG,
+			steps = append(steps, tracer.Step{Time: op.End, Kind: kind, G: op.G, Other: tracer.NoG,
 				Chan: int32(c), Op: int32(o), Block: -1, Select: -1, Log: -1})
 		}
 	}
+	tl.Steps = tracer.MakeSteps(steps...)
 	return tl
 }

@@ -80,7 +80,7 @@ func TestFollowWake(t *testing.T) {
 	// From the first receive of the squarer, [ goes to its wake-up.
 	recv := -1
 	for pos, k := range ix.steps {
-		if s := tl.Steps[k]; s.Kind == tracer.StepRecv && strings.Contains(tl.Name(s.G), "squarer") {
+		if s := tl.Steps.At(int(k)); s.Kind == tracer.StepRecv && strings.Contains(tl.Name(s.G), "squarer") {
 			recv = pos
 			break
 		}

@@ -138,7 +138,7 @@ func channelAt(ix *index, ci int, k int32) channelState {
 	if st.name == "" {
 		st.name = tl.ChanName(int32(ci))
 	}
-	ch.showing(c, tl.Steps[k].Time, k, func(i int) {
+	ch.showing(c, tl.Steps.At(int(k)).Time, k, func(i int) {
 		op := c.Ops[i]
 		done := ch.opEnd[i] <= k
 		switch {
@@ -247,7 +247,7 @@ func waitingBySite(rows []*tracer.Goroutine, t tracer.Time) []siteGroup {
 
 // stepLine renders a step as the steps panel lists it.
 func stepLine(tl *tracer.Timeline, i int32, width int) string {
-	s := tl.Steps[i]
+	s := tl.Steps.At(int(i))
 	line := fmt.Sprintf("%9s  %s", tracer.FormatTime(s.Time), tl.Describe(s))
 	if site := tl.StepSite(s); site != "" {
 		line += "  (" + site + ")"

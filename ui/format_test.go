@@ -156,7 +156,7 @@ func smallTimeline() *tracer.Timeline {
 				op(tracer.Recv, 2, 96, tracer.NoTime, "", -1),  // 2: never completes
 			}},
 		},
-		Steps: []tracer.Step{
+		Steps: tracer.MakeSteps(
 			step(11, tracer.StepSend, 1, chJobs, 0),     // 0
 			step(21, tracer.StepSend, 1, chJobs, 1),     // 1
 			step(31, tracer.StepRecv, 2, chJobs, 2),     // 2
@@ -173,7 +173,7 @@ func smallTimeline() *tracer.Timeline {
 			step(93, tracer.StepSend, 1, chStuck, 0),    // 13
 			step(97, tracer.StepWake, 1, -1, -1),        // 14
 			step(99, tracer.StepWake, 2, -1, -1),        // 15
-		},
+		),
 	}
 }
 
@@ -280,7 +280,7 @@ func TestHelpFits(t *testing.T) {
 func channelAtByScan(ix *index, ci int, k int32) channelState {
 	tl := ix.tl
 	c, ch := tl.Channels[ci], &ix.chans[ci]
-	t := tl.Steps[k].Time
+	t := tl.Steps.At(int(k)).Time
 	var st channelState
 	for i, op := range c.Ops {
 		if op.Start > t {
@@ -329,7 +329,7 @@ func TestChannelAtAgreesWithScan(t *testing.T) {
 				// and as close as can be.
 				for _, every := range []int{ix.chans[ci].every, 1, 2, 3} {
 					ix.chans[ci].checkpoint(tc.tl, c, every)
-					for k := range tc.tl.Steps {
+					for k := range tc.tl.Steps.All() {
 						got, want := channelAt(ix, ci, int32(k)), channelAtByScan(ix, ci, int32(k))
 						if !sameState(got, want) {
 							t.Fatalf("channel %d at step %d, checkpoints every %d: got %s, want %s",
@@ -352,14 +352,14 @@ func TestChannelAtPipeline(t *testing.T) {
 			tl := pipeline(t, "-n", "300", "-buffer", strconv.Itoa(buffer))
 			ix := newIndex(tl, false)
 			for ci := range tl.Channels {
-				for k := range tl.Steps {
+				for k := range tl.Steps.All() {
 					st := channelAt(ix, ci, int32(k))
 					if len(st.handing) > 1 || len(st.buffer) > buffer+1 {
 						t.Fatalf("%s at step %d: got %s, want at most one value handed over and %d buffered",
 							st.name, k, stateText(st), buffer+1)
 					}
 				}
-				last := channelAt(ix, ci, int32(len(tl.Steps)-1))
+				last := channelAt(ix, ci, int32(tl.Steps.Len()-1))
 				if want := (channelState{closed: true}); !sameState(last, want) {
 					t.Errorf("%s at the end: got %s, want %s", last.name, stateText(last), stateText(want))
 				}
@@ -437,8 +437,8 @@ func TestLogMarks(t *testing.T) {
 		Duration: 100, End: 100,
 		Goroutines: []*tracer.Goroutine{g},
 		Logs:       []tracer.Log{{G: 4, Time: 40, Category: "region", Message: "begin load"}},
-		Steps: []tracer.Step{{Time: 40, Kind: tracer.StepLog, G: 4, Other: tracer.NoG,
-			Chan: -1, Op: -1, Block: -1, Select: -1, Log: 0}},
+		Steps: tracer.MakeSteps(tracer.Step{Time: 40, Kind: tracer.StepLog, G: 4, Other: tracer.NoG,
+			Chan: -1, Op: -1, Block: -1, Select: -1, Log: 0}),
 	}
 	ix := newIndex(tl, false)
 	if got := ix.marks[4]; len(got) != 1 || got[0].kind != markLog || got[0].t != 40 {

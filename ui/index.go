@@ -96,7 +96,7 @@ func newIndex(tl *tracer.Timeline, showSystem bool) *index {
 		}
 	}
 	ix.indexWaits()
-	for i, s := range tl.Steps {
+	for i, s := range tl.Steps.All() {
 		if s.Chan >= 0 && s.Op >= 0 {
 			ix.chans[s.Chan].opEnd[s.Op] = int32(i)
 			op := tl.Channels[s.Chan].Ops[s.Op]
@@ -183,9 +183,7 @@ func (ch *chanIndex) checkpoint(tl *tracer.Timeline, c *tracer.Channel, every in
 	for cp := 1; cp < len(ch.open); cp++ {
 		// The first step by which operations [0, cp*every) have all begun.
 		last := c.Ops[cp*ch.every-1].Start
-		k, _ := slices.BinarySearchFunc(tl.Steps, last, func(s tracer.Step, t tracer.Time) int {
-			return cmp.Compare(s.Time, t)
-		})
+		k := tl.Steps.Search(last)
 		var next []int32
 		for _, i := range open {
 			if ch.gone[i] > int32(k) {

@@ -44,7 +44,7 @@ func before(ps []int32, pos int) int {
 }
 
 // stepOf returns the step at position pos.
-func (ix *index) stepOf(pos int) tracer.Step { return ix.tl.Steps[ix.steps[pos]] }
+func (ix *index) stepOf(pos int) tracer.Step { return ix.tl.Steps.At(int(ix.steps[pos])) }
 
 // isEdge reports whether a step is a wake-up or creation: an edge from the
 // goroutine that made it (Other) to the one it happened to (G).
@@ -175,7 +175,7 @@ func (ix *index) matching(pos, dir int) (int, string) {
 // the last step when all are before it.
 func (ix *index) atTime(t tracer.Time) int {
 	i, _ := slices.BinarySearchFunc(ix.steps, t, func(k int32, t tracer.Time) int {
-		if ix.tl.Steps[k].Time < t {
+		if ix.tl.Steps.At(int(k)).Time < t {
 			return -1
 		}
 		return 1

@@ -23,7 +23,7 @@ func navTimeline() *tracer.Timeline {
 		Goroutines: []*tracer.Goroutine{
 			g(1, "main.main", tracer.NoTime), g(2, "main.consumer", 1), g(3, "main.producer", 2),
 		},
-		Steps: []tracer.Step{
+		Steps: tracer.MakeSteps(
 			step(1, tracer.StepCreate, 2, 1),        // 0
 			step(2, tracer.StepCreate, 3, 1),        // 1
 			step(3, tracer.StepLog, 2, tracer.NoG),  // 2: the consumer waits
@@ -34,7 +34,7 @@ func navTimeline() *tracer.Timeline {
 			step(8, tracer.StepEnd, 2, tracer.NoG),  // 7
 			step(9, tracer.StepWake, 3, tracer.NoG), // 8: by a timer
 			step(10, tracer.StepEnd, 3, tracer.NoG), // 9
-		},
+		),
 	}
 }
 
@@ -126,7 +126,7 @@ func TestWakeForwardFollowsHandoffs(t *testing.T) {
 		ix := newIndex(tl, false)
 		woke, none := 0, 0
 		for pos, k := range ix.steps {
-			s := tl.Steps[k]
+			s := tl.Steps.At(int(k))
 			if s.Kind != tracer.StepSend && s.Kind != tracer.StepRecv || s.Op < 0 {
 				continue
 			}
@@ -150,7 +150,7 @@ func TestWakeForwardFollowsHandoffs(t *testing.T) {
 					continue
 				}
 				for p, k := range ix.steps {
-					if w := tl.Steps[k]; w.Kind == tracer.StepWake && w.G == h.ID && w.Other == s.G && w.Time == blk.End {
+					if w := tl.Steps.At(int(k)); w.Kind == tracer.StepWake && w.G == h.ID && w.Other == s.G && w.Time == blk.End {
 						want = p
 					}
 				}

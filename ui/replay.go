@@ -1,10 +1,8 @@
 package ui
 
 import (
-	"cmp"
 	"fmt"
 	"os"
-	"slices"
 	"time"
 
 	"github.com/gdamore/tcell/v2"
@@ -197,7 +195,7 @@ func (r *replay) step() tracer.Step {
 	if len(r.ix.steps) == 0 {
 		return tracer.Step{G: tracer.NoG, Other: tracer.NoG}
 	}
-	return r.tl.Steps[r.ix.steps[r.cur]]
+	return r.tl.Steps.At(int(r.ix.steps[r.cur]))
 }
 
 // viewport returns the span of time the lanes show: the program's steps
@@ -347,7 +345,7 @@ func (r *replay) setGrouped(grouped bool) {
 func (r *replay) setTimeline(tl *tracer.Timeline, ix *index) {
 	at, mark := r.step(), tracer.Step{Time: tracer.NoTime}
 	if r.mark >= 0 {
-		mark = r.tl.Steps[r.mark]
+		mark = r.tl.Steps.At(int(r.mark))
 	}
 	g := r.selected()
 	if ix == nil || ix.showSystem != r.ix.showSystem {
@@ -367,15 +365,13 @@ func (r *replay) setTimeline(tl *tracer.Timeline, ix *index) {
 // the same trace, or of the first step after its time when tl lacks it,
 // or -1 when there is none.
 func findStep(tl *tracer.Timeline, s tracer.Step) int32 {
-	i, _ := slices.BinarySearchFunc(tl.Steps, s.Time, func(x tracer.Step, t tracer.Time) int {
-		return cmp.Compare(x.Time, t)
-	})
-	for k := i; k < len(tl.Steps) && tl.Steps[k].Time == s.Time; k++ {
-		if x := tl.Steps[k]; x.G == s.G && x.Kind == s.Kind {
+	i := tl.Steps.Search(s.Time)
+	for k := i; k < tl.Steps.Len() && tl.Steps.At(k).Time == s.Time; k++ {
+		if x := tl.Steps.At(k); x.G == s.G && x.Kind == s.Kind {
 			return int32(k)
 		}
 	}
-	if i == len(tl.Steps) {
+	if i == tl.Steps.Len() {
 		return int32(i) - 1
 	}
 	return int32(i)

@@ -97,7 +97,7 @@ func loadUI(src string, o loadOptions, stderr io.Writer) error {
 // goroutines are left out, as the UI hides them by default.
 func writeText(w io.Writer, tl *tracer.Timeline) error {
 	bw := bufio.NewWriter(w)
-	for _, s := range tl.Steps {
+	for _, s := range tl.Steps.All() {
 		if g := tl.Goroutine(s.G); g != nil && g.System {
 			continue
 		}
@@ -154,7 +154,7 @@ func writeSummaryOf(w io.Writer, l *loaded) error {
 	fmt.Fprintf(tw, "events\t%d\n", tl.Events)
 	fmt.Fprintf(tw, "goroutines\t%d of the program, %d of the runtime\n", user, system)
 	fmt.Fprintf(tw, "channels\t%d annotated, with %d operations\n", len(tl.Channels), ops)
-	fmt.Fprintf(tw, "steps\t%d\n", len(tl.Steps))
+	fmt.Fprintf(tw, "steps\t%d\n", tl.Steps.Len())
 	fmt.Fprintf(tw, "blocks\t%d by the program's goroutines\n", blocks)
 	for _, kv := range top(reasons, 8) {
 		fmt.Fprintf(tw, "\t%6d  %s\n", kv.n, kv.key)
