@@ -1,0 +1,55 @@
+package tracer
+
+import (
+	"slices"
+	"testing"
+)
+
+// TestSteps checks the chunked steps against the slice they were made of:
+// by index, in order, searched by time, cut to a window at and between
+// chunk boundaries, and cloned.
+func TestSteps(t *testing.T) {
+	var want []Step
+	for i := range 3*stepChunk + stepChunk/2 {
+		want = append(want, Step{Time: Time(i / 3), G: GID(i)}) // three steps a moment
+	}
+	s := MakeSteps(want...)
+	check := func(what string, s *Steps, want []Step) {
+		t.Helper()
+		if s.Len() != len(want) {
+			t.Fatalf("%s: %d steps, want %d", what, s.Len(), len(want))
+		}
+		for i, st := range s.All() {
+			if st != want[i] || s.At(i) != want[i] {
+				t.Fatalf("%s: step %d is %+v, want %+v", what, i, st, want[i])
+			}
+		}
+		times := []Time{-1, 0, 1}
+		if len(want) > 0 {
+			times = append(times, want[0].Time, want[len(want)/2].Time, want[len(want)-1].Time, want[len(want)-1].Time+1)
+		}
+		for _, tm := range times {
+			i, _ := slices.BinarySearchFunc(want, tm, func(st Step, t Time) int { return int(st.Time - t) })
+			if got := s.Search(tm); got != i {
+				t.Fatalf("%s: Search(%d) is %d, want %d", what, tm, got, i)
+			}
+		}
+	}
+	check("made", &s, want)
+
+	c := s.clone()
+	c.ref(0).G = -1
+	if s.At(0).G != want[0].G {
+		t.Fatal("changing a clone changed the steps")
+	}
+	for _, w := range [][2]int{{0, len(want)}, {1, len(want) - 1}, {stepChunk, 2 * stepChunk}, {stepChunk - 1, stepChunk + 1}, {5, 5}, {2*stepChunk + 7, len(want)}} {
+		k := s.clone()
+		k.keep(w[0], w[1])
+		check("kept", &k, want[w[0]:w[1]])
+		// A window of a window.
+		if n := k.Len(); n > 2 {
+			k.keep(1, n-1)
+			check("kept twice", &k, want[w[0]+1:w[1]-1])
+		}
+	}
+}
