@@ -85,7 +85,6 @@ func (b *builder) snapshot() *Timeline {
 	}
 	tl.Stacks = slices.Clip(b.tl.Stacks)
 	tl.Logs = slices.Clip(b.tl.Logs)
-	tl.Steps = b.steps.clone()
 
 	// finish closes the open spans, from the goroutines' states.
 	gs := make(map[GID]*gstate, len(b.gs))
@@ -95,7 +94,7 @@ func (b *builder) snapshot() *Timeline {
 		gs[id] = &c
 	}
 	sb := &builder{
-		tl: &tl, events: b.events, syncs: b.syncs, last: b.last,
+		tl: &tl, steps: b.steps.clone(), events: b.events, syncs: b.syncs, last: b.last,
 		begin: b.begin, end: b.end, gs: gs, caseSeqs: maps.Clone(b.caseSeqs),
 	}
 	sb.finish()

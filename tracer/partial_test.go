@@ -77,7 +77,7 @@ func TestPartialTimelines(t *testing.T) {
 		t.Fatalf("%d partial timelines of %d events, want one every batch", len(parts), whole.Events)
 	}
 
-	prev := 0
+	prev, prevSteps := 0, 0
 	for i, p := range parts {
 		tl := p.tl
 		if d := digest(tl); d != p.digest {
@@ -87,6 +87,10 @@ func TestPartialTimelines(t *testing.T) {
 			t.Errorf("partial %d has %d events, after %d, of %d", i, tl.Events, prev, whole.Events)
 		}
 		prev = tl.Events
+		if tl.Steps.Len() < prevSteps || tl.Steps.Len() == 0 && tl.Duration > whole.Begin {
+			t.Errorf("partial %d has %d steps, after %d", i, tl.Steps.Len(), prevSteps)
+		}
+		prevSteps = tl.Steps.Len()
 		if tl.Findings != nil {
 			t.Errorf("partial %d has findings: %v", i, tl.Findings)
 		}
