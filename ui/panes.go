@@ -110,7 +110,9 @@ func (r *replay) channelLines(width, height int) []line {
 	if len(r.ix.steps) > 0 {
 		k = r.ix.steps[r.cur]
 	}
-	if len(r.tl.Channels) == 0 {
+	if len(r.tl.Channels) == 0 || r.tl.Steps.Len() == 0 {
+		// No channel, or no step to show them after, as in a damaged
+		// trace whose steps all lie outside the program's run.
 		return r.siteLines(width, height, r.step().Time)
 	}
 	var out []line

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/gdamore/tcell/v2"
+
+	"github.com/gocspviz/gocspviz/tracer"
 )
 
 // wantText fails the test unless the frame shows each of the texts.
@@ -170,4 +172,18 @@ func TestColorByDefault(t *testing.T) {
 	if colored == 0 {
 		t.Errorf("got counter's lane without colour, want its states coloured")
 	}
+}
+
+// TestChannelsWithoutSteps replays a timeline that has a channel and a
+// goroutine but no step, and keys move nothing.
+func TestChannelsWithoutSteps(t *testing.T) {
+	tl := &tracer.Timeline{
+		Duration: 100, End: 100,
+		Goroutines: []*tracer.Goroutine{{ID: 1, Name: "main.main", Parent: tracer.NoG, Created: tracer.NoTime,
+			Ended: tracer.NoTime, GoStack: -1, Spans: tracer.MakeSpans(tracer.Span{Start: 0, End: 100, State: tracer.Running, Block: -1})}},
+		Channels: []*tracer.Channel{{ID: 1, Name: "jobs", Made: tracer.NoTime}},
+	}
+	h := start(t, tl)
+	f := h.keys("Right", "End", "Left", "]")
+	wantText(t, f, "main g1", " channels ")
 }
