@@ -130,10 +130,11 @@ func (b *builder) sortOps() {
 			renumber(&g.Blocks[i].Chan, &g.Blocks[i].Op)
 		}
 	}
-	for i := range tl.Steps.Len() {
-		s := tl.Steps.ref(i)
+	tl.Steps.rewrite(func(s *Step) bool {
+		op := s.Op
 		renumber(&s.Chan, &s.Op)
-	}
+		return s.Op != op
+	})
 }
 
 func byStart(x, y Op) int {

@@ -23,9 +23,11 @@ const (
 
 // partials decides when the next snapshot is due.
 type partials struct {
-	fn    func(*Timeline)
-	next  time.Time
-	every time.Duration
+	fn     func(*Timeline)
+	start  time.Time
+	next   time.Time
+	every  time.Duration
+	handed int // snapshots handed out
 }
 
 // newPartials returns the schedule of calls of fn, or nil for a nil fn.
@@ -34,11 +36,16 @@ func newPartials(fn func(*Timeline), first, every time.Duration) *partials {
 	if fn == nil {
 		return nil
 	}
-	return &partials{fn: fn, next: time.Now().Add(first), every: every}
+	now := time.Now()
+	return &partials{fn: fn, start: now, next: now.Add(first), every: every}
 }
 
-// maybe hands fn a snapshot of b if one is due.
-func (p *partials) maybe(b *builder) {
+// maybe hands fn a snapshot of b if one is due, read bytes of total into
+// the trace (0 when not known). After the first, none is due when the rest
+// of the trace should take less time to read than the wait for the next:
+// a snapshot near the end would be replaced at once, and copying the
+// whole timeline of a big trace made the peak memory of the UI.
+func (p *partials) maybe(b *builder, read, total int64) {
 	if p == nil || b.events == b.syncs {
 		return
 	}
@@ -46,7 +53,14 @@ func (p *partials) maybe(b *builder) {
 	if now.Before(p.next) {
 		return
 	}
+	if p.handed > 0 && p.every > 0 && read > 0 && total > read {
+		left := time.Duration(float64(now.Sub(p.start)) * float64(total-read) / float64(read))
+		if left < p.every {
+			return
+		}
+	}
 	p.fn(b.snapshot())
+	p.handed++
 	if p.every > 0 {
 		cost := time.Since(now)
 		p.next = time.Now().Add(max(p.every, partialShare*cost))
@@ -56,8 +70,9 @@ func (p *partials) maybe(b *builder) {
 // snapshot returns the finished timeline of the events read so far. It
 // shares with the builder only what the builder never changes once
 // written, behind slices clipped to their length, so that the builder's
-// appends go elsewhere: the spans, the logs and the stacks. Everything the
-// builder or finish changes in place is copied.
+// appends go elsewhere: the spans, the logs, the stacks and the steps
+// (which finish changes on copies). Everything the builder or finish
+// changes in place is copied.
 func (b *builder) snapshot() *Timeline {
 	tl := *b.tl
 	tl.Goroutines = make([]*Goroutine, len(b.tl.Goroutines))
@@ -94,7 +109,7 @@ func (b *builder) snapshot() *Timeline {
 		gs[id] = &c
 	}
 	sb := &builder{
-		tl: &tl, steps: b.steps.clone(), events: b.events, syncs: b.syncs, last: b.last,
+		tl: &tl, steps: b.steps.share(), events: b.events, syncs: b.syncs, last: b.last,
 		begin: b.begin, end: b.end, gs: gs, caseSeqs: maps.Clone(b.caseSeqs),
 	}
 	sb.finish()

@@ -2,9 +2,12 @@ package tracer_test
 
 import (
 	"bytes"
+	"context"
+	"io"
 	"testing"
 
 	"github.com/gocspviz/gocspviz/tracer"
+	"github.com/gocspviz/gocspviz/tracer/probe"
 )
 
 // digest sums up what a viewer reads of a timeline, to tell whether it
@@ -46,7 +49,29 @@ func digest(tl *tracer.Timeline) uint64 {
 // goroutine while the reader goes on, as a viewer would, for the race
 // detector to see.
 func TestPartialTimelines(t *testing.T) {
-	data := recordPipeline(t, "-n", "3000")
+	for _, tc := range []struct {
+		name string
+		data func(t *testing.T) []byte
+	}{
+		{"pipeline", func(t *testing.T) []byte { return recordPipeline(t, "-n", "3000") }},
+		// The chat's broadcaster selects while clients send: its
+		// operations are numbered anew at the end of a read.
+		{"chat", func(t *testing.T) []byte {
+			var buf bytes.Buffer
+			if err := probe.Record(context.Background(), &buf, func(ctx context.Context) error {
+				return scenario(t, "chat", "-clients", "8", "-says", "20", "-pause", "1ms")(ctx, io.Discard)
+			}, nil); err != nil {
+				t.Fatal(err)
+			}
+			return buf.Bytes()
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) { checkPartials(t, tc.data(t)) })
+	}
+}
+
+// checkPartials reads data handing out partial timelines and checks them.
+func checkPartials(t *testing.T, data []byte) {
 	type partial struct {
 		tl     *tracer.Timeline
 		digest uint64

@@ -287,8 +287,9 @@ func readSplit(ra io.ReaderAt, size int64, plan []part, progress func(read, tota
 		if b.events > 0 {
 			publish(true)
 		}
-		partial.maybe(b)
-		if n := read(); progress != nil && n >= next {
+		n := read()
+		partial.maybe(b, n, size)
+		if progress != nil && n >= next {
 			progress(n, size)
 			next = n + progressEvery
 		}

@@ -177,8 +177,9 @@ func readWhole(r io.Reader, progress func(read, total int64), partial *partials)
 
 	var next int64 // when to report progress next
 	err = b.fold(br, func() bool {
-		partial.maybe(b)
-		if n := cr.n.Load(); progress != nil && n >= next {
+		n := cr.n.Load()
+		partial.maybe(b, n, cr.total)
+		if progress != nil && n >= next {
 			progress(n, cr.total)
 			next = n + progressEvery
 		}

@@ -75,7 +75,7 @@ func (s *Steps) add(st Step) {
 	s.n++
 }
 
-// ref returns a pointer to step i, for the reader to change it.
+// ref returns a pointer to step i.
 func (s *Steps) ref(i int) *Step {
 	i += s.off
 	return &s.chunks[i/stepChunk][i%stepChunk]
@@ -90,11 +90,34 @@ func (s *Steps) keep(from, to int) {
 	s.off, s.n = from%stepChunk, to-from
 }
 
-// clone returns a copy of the steps that shares nothing with them.
-func (s *Steps) clone() Steps {
-	c := Steps{chunks: make([][]Step, len(s.chunks)), off: s.off, n: s.n}
-	for k, chunk := range s.chunks {
-		c.chunks[k] = slices.Clone(chunk)
+// share returns steps that share the chunks of s but to which appending
+// does not change s, nor appending to s them: for a partial timeline,
+// while the reader goes on. Steps are changed after they are appended only
+// by rewrite, which copies a chunk before it changes it.
+func (s *Steps) share() Steps {
+	c := Steps{chunks: slices.Clone(s.chunks), off: s.off, n: s.n}
+	if k := len(c.chunks) - 1; k >= 0 {
+		c.chunks[k] = slices.Clip(c.chunks[k])
 	}
 	return c
+}
+
+// rewrite calls change on every step, and keeps the steps it reports it
+// changed. A chunk is copied before its first step changes, so that steps
+// shared with a partial timeline stay as they are there.
+func (s *Steps) rewrite(change func(*Step) bool) {
+	for k, chunk := range s.chunks {
+		owned := false
+		for i := range chunk {
+			st := chunk[i]
+			if !change(&st) {
+				continue
+			}
+			if !owned {
+				chunk = slices.Clone(chunk)
+				s.chunks[k], owned = chunk, true
+			}
+			chunk[i] = st
+		}
+	}
 }

@@ -7,7 +7,7 @@ import (
 
 // TestSteps checks the chunked steps against the slice they were made of:
 // by index, in order, searched by time, cut to a window at and between
-// chunk boundaries, and cloned.
+// chunk boundaries, shared and rewritten.
 func TestSteps(t *testing.T) {
 	var want []Step
 	for i := range 3*stepChunk + stepChunk/2 {
@@ -37,13 +37,23 @@ func TestSteps(t *testing.T) {
 	}
 	check("made", &s, want)
 
-	c := s.clone()
-	c.ref(0).G = -1
-	if s.At(0).G != want[0].G {
-		t.Fatal("changing a clone changed the steps")
+	// Shared steps stay as they are when the others are rewritten, or
+	// appended to.
+	c := s.share()
+	c.add(Step{Time: 1 << 40})
+	s.rewrite(func(st *Step) bool {
+		st.G++
+		return st.G%2 == 0 // every other step
+	})
+	check("shared", &c, append(slices.Clone(want), Step{Time: 1 << 40}))
+	for i, st := range s.All() {
+		if g := want[i].G; g%2 == 1 && st.G != g+1 || g%2 == 0 && st.G != g {
+			t.Fatalf("rewritten: step %d has G %d, want %d changed if odd", i, st.G, g)
+		}
 	}
+	s = MakeSteps(want...)
 	for _, w := range [][2]int{{0, len(want)}, {1, len(want) - 1}, {stepChunk, 2 * stepChunk}, {stepChunk - 1, stepChunk + 1}, {5, 5}, {2*stepChunk + 7, len(want)}} {
-		k := s.clone()
+		k := s.share()
 		k.keep(w[0], w[1])
 		check("kept", &k, want[w[0]:w[1]])
 		// A window of a window.
