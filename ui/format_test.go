@@ -369,10 +369,14 @@ func TestChannelAtPipeline(t *testing.T) {
 }
 
 func TestNextMark(t *testing.T) {
-	var ms []mark
-	for _, at := range []tracer.Time{10, 20, 20, 30, 40, 50, 60, 70, 80, 90, 100} {
-		ms = append(ms, mark{t: at, kind: tracer.Send})
+	var steps []tracer.Step
+	var ms []int32
+	for i, at := range []tracer.Time{10, 20, 20, 30, 40, 50, 60, 70, 80, 90, 100} {
+		// Steps of other goroutines between the marks.
+		steps = append(steps, tracer.Step{Time: at}, tracer.Step{Time: at})
+		ms = append(ms, int32(2*i+1))
 	}
+	st := tracer.MakeSteps(steps...)
 	for _, tc := range []struct {
 		name string
 		i    int
@@ -390,7 +394,7 @@ func TestNextMark(t *testing.T) {
 		{"from the end", 11, 200, 11},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := nextMark(ms, tc.i, tc.from); got != tc.want {
+			if got := nextMark(&st, ms, tc.i, tc.from); got != tc.want {
 				t.Errorf("got nextMark(ms, %d, %d) = %d, want %d", tc.i, tc.from, got, tc.want)
 			}
 		})
@@ -441,8 +445,10 @@ func TestLogMarks(t *testing.T) {
 			Chan: -1, Op: -1, Block: -1, Select: -1, Log: 0}),
 	}
 	ix := newIndex(tl, false)
-	if got := ix.marks[4]; len(got) != 1 || got[0].kind != markLog || got[0].t != 40 {
-		t.Errorf("got marks %v, want one log mark at 40", got)
+	if got := ix.marks[4]; len(got) != 1 {
+		t.Errorf("got marks %v, want one", got)
+	} else if at, kind := ix.mark(got[0]); kind != markLog || at != 40 {
+		t.Errorf("got a mark of kind %d at %d, want a log mark at 40", kind, at)
 	}
 }
 

@@ -32,8 +32,9 @@ type index struct {
 	stepsOf, wokenAt, woke map[tracer.GID][]int32
 
 	chans []chanIndex // by index in tl.Channels
-	// marks[g] are the completed operations of goroutine g, in time order.
-	marks map[tracer.GID][]mark
+	// marks[g] are the steps, indexes into tl.Steps, at which goroutine g
+	// completed channel operations or logged: the marks on its lane.
+	marks map[tracer.GID][]int32
 }
 
 // chanIndex is what channelAt needs to find the operations that show in a
@@ -57,16 +58,8 @@ type chanIndex struct {
 	open   [][]int32 // open[c]: operations before c*every that show at its first step
 }
 
-// mark is a completed channel operation drawn on its goroutine's lane.
-type mark struct {
-	t    tracer.Time
-	kind tracer.OpKind
-}
-
 func newIndex(tl *tracer.Timeline, showSystem bool) *index {
-	ix := &index{tl: tl, showSystem: showSystem, marks: map[tracer.GID][]mark{},
-		stepsOf: map[tracer.GID][]int32{}, wokenAt: map[tracer.GID][]int32{},
-		woke: map[tracer.GID][]int32{}}
+	ix := &index{tl: tl, showSystem: showSystem}
 	for _, g := range tl.Goroutines {
 		if showSystem || !g.System {
 			ix.all = append(ix.all, g)
@@ -96,16 +89,67 @@ func newIndex(tl *tracer.Timeline, showSystem bool) *index {
 		}
 	}
 	ix.indexWaits()
+	ix.indexSteps()
+	for ci, c := range tl.Channels {
+		// Checkpoints a square root of the operations apart, at least
+		// 64: a query scans at most that many, and the checkpoints cost
+		// as much.
+		ix.chans[ci].checkpoint(tl, c, max(64, int(math.Sqrt(float64(len(c.Ops))))))
+	}
+	return ix
+}
+
+// indexSteps lists the steps shown, each goroutine's steps, wake-ups and
+// marks, and when each channel operation completed. It counts first and
+// fills slices of the right length: a trace has millions of steps, and
+// lists grown by append took several times their size.
+func (ix *index) indexSteps() {
+	tl := ix.tl
+	type counts struct{ steps, wokenAt, woke, marks int32 }
+	per := map[tracer.GID]*counts{}
+	of := func(g tracer.GID) *counts {
+		c := per[g]
+		if c == nil {
+			c = &counts{}
+			per[g] = c
+		}
+		return c
+	}
+	shown := 0
+	for _, s := range tl.Steps.All() {
+		if isMark(s) {
+			of(s.G).marks++
+		}
+		if ix.showSystem || !isSystem(tl, s.G) {
+			shown++
+			of(s.G).steps++
+			if s.Kind == tracer.StepWake || s.Kind == tracer.StepCreate {
+				of(s.G).wokenAt++
+				if s.Other != tracer.NoG {
+					of(s.Other).woke++
+				}
+			}
+		}
+	}
+	ix.steps = make([]int32, 0, shown)
+	ix.stepsOf = make(map[tracer.GID][]int32, len(per))
+	ix.wokenAt = make(map[tracer.GID][]int32, len(per))
+	ix.woke = make(map[tracer.GID][]int32, len(per))
+	ix.marks = make(map[tracer.GID][]int32, len(per))
+	for g, c := range per {
+		ix.stepsOf[g] = make([]int32, 0, c.steps)
+		ix.wokenAt[g] = make([]int32, 0, c.wokenAt)
+		ix.woke[g] = make([]int32, 0, c.woke)
+		ix.marks[g] = make([]int32, 0, c.marks)
+	}
 	for i, s := range tl.Steps.All() {
 		if s.Chan >= 0 && s.Op >= 0 {
 			ix.chans[s.Chan].opEnd[s.Op] = int32(i)
-			op := tl.Channels[s.Chan].Ops[s.Op]
-			ix.marks[s.G] = append(ix.marks[s.G], mark{s.Time, op.Kind})
 		}
-		if s.Kind == tracer.StepLog {
-			ix.marks[s.G] = append(ix.marks[s.G], mark{s.Time, markLog})
+		if isMark(s) {
+			ix.marks[s.G] = append(ix.marks[s.G], int32(i))
 		}
-		if showSystem || !isSystem(tl, s.G) {
+		if ix.showSystem || !isSystem(tl, s.G) {
 			pos := int32(len(ix.steps))
 			ix.steps = append(ix.steps, int32(i))
 			ix.stepsOf[s.G] = append(ix.stepsOf[s.G], pos)
@@ -117,13 +161,21 @@ func newIndex(tl *tracer.Timeline, showSystem bool) *index {
 			}
 		}
 	}
-	for ci, c := range tl.Channels {
-		// Checkpoints a square root of the operations apart, at least
-		// 64: a query scans at most that many, and the checkpoints cost
-		// as much.
-		ix.chans[ci].checkpoint(tl, c, max(64, int(math.Sqrt(float64(len(c.Ops))))))
+}
+
+// isMark reports whether step s is drawn as a mark on its goroutine's
+// lane: a completed channel operation, or a user annotation.
+func isMark(s tracer.Step) bool {
+	return s.Chan >= 0 && s.Op >= 0 || s.Kind == tracer.StepLog
+}
+
+// mark returns the time and kind of the mark of step k (see isMark).
+func (ix *index) mark(k int32) (tracer.Time, tracer.OpKind) {
+	s := ix.tl.Steps.At(int(k))
+	if s.Kind == tracer.StepLog {
+		return s.Time, markLog
 	}
-	return ix
+	return s.Time, ix.tl.Channels[s.Chan].Ops[s.Op].Kind
 }
 
 // indexWaits fills in each channel operation's wait: the one tied to the
@@ -307,24 +359,25 @@ func spanAt(g *tracer.Goroutine, t tracer.Time) (tracer.Span, bool) {
 }
 
 // nextMark returns the index of the first of the marks ms (a lane's, in
-// time order) at or after from, searching from index i on: it gallops, so
+// time order, indexes into steps) at or after from, searching from index i on: it gallops, so
 // that a lane drawn column by column costs little more than the marks it
 // passes, however many marks the lane has. It returns len(ms) if there is
 // none.
-func nextMark(ms []mark, i int, from tracer.Time) int {
-	if i >= len(ms) || ms[i].t >= from {
+func nextMark(steps *tracer.Steps, ms []int32, i int, from tracer.Time) int {
+	at := func(k int) tracer.Time { return steps.At(int(ms[k])).Time }
+	if i >= len(ms) || at(i) >= from {
 		return i
 	}
-	// ms[lo].t < from; find hi with ms[hi].t >= from by doubling steps.
+	// at(lo) < from; find hi with at(hi) >= from by doubling steps.
 	lo, step := i, 1
 	hi := lo + step
-	for hi < len(ms) && ms[hi].t < from {
+	for hi < len(ms) && at(hi) < from {
 		lo, step = hi, step*2
 		hi = lo + step
 	}
 	hi = min(hi, len(ms))
-	j, _ := slices.BinarySearchFunc(ms[lo+1:hi], from, func(m mark, t tracer.Time) int {
-		return cmp.Compare(m.t, t)
+	j, _ := slices.BinarySearchFunc(ms[lo+1:hi], from, func(k int32, t tracer.Time) int {
+		return cmp.Compare(steps.At(int(k)).Time, t)
 	})
 	return lo + 1 + j
 }

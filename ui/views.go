@@ -201,8 +201,10 @@ func laneLooks(tl *tracer.Timeline, ix *index, g *tracer.Goroutine, from, to tra
 		if sp, ok := spans.At(lo + (hi-lo)/2); ok {
 			lk = spanLook(tl, g, sp)
 		}
-		if m = nextMark(marks, m, lo); m < len(marks) && marks[m].t < max(hi, lo+1) {
-			lk = markLooks[marks[m].kind]
+		if m = nextMark(&tl.Steps, marks, m, lo); m < len(marks) {
+			if t, kind := ix.mark(marks[m]); t < max(hi, lo+1) {
+				lk = markLooks[kind]
+			}
 		}
 		lks[col] = lk
 	}
