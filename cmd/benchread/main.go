@@ -13,7 +13,9 @@
 //	go run ./cmd/benchread -dir /tmp/traces # keep the traces between runs
 //
 // Each measurement runs in a child process of its own, so that its peak
-// memory (the child's maximum resident set size) is its own.
+// memory (the child's maximum resident set size) is its own. Each is made
+// -runs times (3 by default), and the table gives the medians: on a shared
+// machine one run's time or peak can be off by a fifth.
 package main
 
 import (
@@ -25,6 +27,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -45,10 +48,15 @@ func main() {
 		return
 	}
 	dir := flag.String("dir", "", "where to make and keep the traces (default: a temporary directory)")
-	sizes := flag.String("sizes", "100000,400000,1600000", "pipeline -n values, comma separated")
+	sizes := flag.String("sizes", "100000,200000,400000", "pipeline -n values, comma separated")
 	std := flag.String("std", "net/http", "standard-library package to trace with go test -trace; empty for none")
+	runs := flag.Int("runs", 3, "measure each trace this many times, and print the medians")
 	flag.Parse()
-	if err := run(*dir, *sizes, *std); err != nil {
+	if *runs < 1 {
+		fmt.Fprintln(os.Stderr, "benchread: -runs must be at least 1")
+		os.Exit(2)
+	}
+	if err := run(*dir, *sizes, *std, *runs); err != nil {
 		fmt.Fprintf(os.Stderr, "benchread: %v\n", err)
 		os.Exit(1)
 	}
@@ -102,7 +110,7 @@ type result struct {
 	maxRSS  int64 // bytes
 }
 
-func run(dir, sizes, std string) error {
+func run(dir, sizes, std string, runs int) error {
 	if dir == "" {
 		tmp, err := os.MkdirTemp("", "benchread-")
 		if err != nil {
@@ -127,18 +135,19 @@ func run(dir, sizes, std string) error {
 		if err != nil {
 			return err
 		}
-		bare, err := child(self, "-bare", path)
-		if err != nil {
-			return err
+		// The three ways in turn, runs times, so that a noisy moment
+		// of a shared machine falls on one run of each, not all of one.
+		var all [3][]result
+		for range runs {
+			for i, how := range []string{"-bare", "-load", "-parts"} {
+				r, err := child(self, how, path)
+				if err != nil {
+					return err
+				}
+				all[i] = append(all[i], r)
+			}
 		}
-		load, err := child(self, "-load", path)
-		if err != nil {
-			return err
-		}
-		parts, err := child(self, "-parts", path)
-		if err != nil {
-			return err
-		}
+		bare, load, parts := median(all[0]), median(all[1]), median(all[2])
 		if load.events != parts.events {
 			return fmt.Errorf("%s: %d events read in two parts, %d as loaded", path, parts.events, load.events)
 		}
@@ -150,6 +159,20 @@ func run(dir, sizes, std string) error {
 			mb(bare.maxRSS), mb(load.maxRSS), float64(load.maxRSS)/float64(size))
 	}
 	return tw.Flush()
+}
+
+// median returns the median time and the median peak of the results.
+func median(rs []result) result {
+	m := rs[0]
+	ts := make([]time.Duration, len(rs))
+	ps := make([]int64, len(rs))
+	for i, r := range rs {
+		ts[i], ps[i] = r.elapsed, r.maxRSS
+	}
+	slices.Sort(ts)
+	slices.Sort(ps)
+	m.elapsed, m.maxRSS = ts[len(ts)/2], ps[len(ps)/2]
+	return m
 }
 
 // makeTraces makes the traces that are not in dir yet and returns their
