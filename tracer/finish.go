@@ -130,10 +130,10 @@ func (b *builder) sortOps() {
 			renumber(&g.Blocks[i].Chan, &g.Blocks[i].Op)
 		}
 	}
-	tl.Steps.rewrite(func(s *Step) bool {
+	tl.Steps.rewrite(func(s Step) (Step, bool) {
 		op := s.Op
 		renumber(&s.Chan, &s.Op)
-		return s.Op != op
+		return s, s.Op != op
 	})
 }
 

@@ -21,6 +21,7 @@ type Steps struct {
 	chunks [][]Step
 	off    int // steps before the first, in the first chunk
 	n      int
+	shared int // chunks[:shared] may be shared with other Steps
 }
 
 // MakeSteps returns steps holding the given ones, which must be in time
@@ -86,31 +87,33 @@ func (s *Steps) ref(i int) *Step {
 func (s *Steps) keep(from, to int) {
 	from += s.off
 	to += s.off
-	s.chunks = slices.Clip(s.chunks[from/stepChunk : (to+stepChunk-1)/stepChunk])
-	s.off, s.n = from%stepChunk, to-from
+	first := from / stepChunk
+	s.chunks = slices.Clip(s.chunks[first : (to+stepChunk-1)/stepChunk])
+	s.off, s.n, s.shared = from%stepChunk, to-from, max(s.shared-first, 0)
 }
 
 // share returns steps that share the chunks of s but to which appending
 // does not change s, nor appending to s them: for a partial timeline,
 // while the reader goes on. Steps are changed after they are appended only
-// by rewrite, which copies a chunk before it changes it.
+// by rewrite, which copies a shared chunk before it changes it.
 func (s *Steps) share() Steps {
-	c := Steps{chunks: slices.Clone(s.chunks), off: s.off, n: s.n}
+	c := Steps{chunks: slices.Clone(s.chunks), off: s.off, n: s.n, shared: len(s.chunks)}
 	if k := len(c.chunks) - 1; k >= 0 {
 		c.chunks[k] = slices.Clip(c.chunks[k])
 	}
+	s.shared = len(s.chunks)
 	return c
 }
 
 // rewrite calls change on every step, and keeps the steps it reports it
-// changed. A chunk is copied before its first step changes, so that steps
-// shared with a partial timeline stay as they are there.
-func (s *Steps) rewrite(change func(*Step) bool) {
+// changed. A shared chunk is copied before its first step changes, so that
+// steps shared with a partial timeline stay as they are there.
+func (s *Steps) rewrite(change func(Step) (Step, bool)) {
 	for k, chunk := range s.chunks {
-		owned := false
+		owned := k >= s.shared
 		for i := range chunk {
-			st := chunk[i]
-			if !change(&st) {
+			st, changed := change(chunk[i])
+			if !changed {
 				continue
 			}
 			if !owned {

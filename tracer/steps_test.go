@@ -41,9 +41,9 @@ func TestSteps(t *testing.T) {
 	// appended to.
 	c := s.share()
 	c.add(Step{Time: 1 << 40})
-	s.rewrite(func(st *Step) bool {
+	s.rewrite(func(st Step) (Step, bool) {
 		st.G++
-		return st.G%2 == 0 // every other step
+		return st, st.G%2 == 0 // every other step
 	})
 	check("shared", &c, append(slices.Clone(want), Step{Time: 1 << 40}))
 	for i, st := range s.All() {
@@ -52,6 +52,14 @@ func TestSteps(t *testing.T) {
 		}
 	}
 	s = MakeSteps(want...)
+
+	// Steps shared with none are rewritten in place.
+	u := MakeSteps(want...)
+	first := &u.chunks[0][0]
+	u.rewrite(func(st Step) (Step, bool) { st.G = -st.G; return st, true })
+	if &u.chunks[0][0] != first || u.At(1).G != -want[1].G {
+		t.Error("steps shared with none were copied to be rewritten")
+	}
 	for _, w := range [][2]int{{0, len(want)}, {1, len(want) - 1}, {stepChunk, 2 * stepChunk}, {stepChunk - 1, stepChunk + 1}, {5, 5}, {2*stepChunk + 7, len(want)}} {
 		k := s.share()
 		k.keep(w[0], w[1])
