@@ -358,11 +358,11 @@ func spanAt(g *tracer.Goroutine, t tracer.Time) (tracer.Span, bool) {
 	return sp, ok
 }
 
-// nextMark returns the index of the first of the marks ms (a lane's, in
-// time order, indexes into steps) at or after from, searching from index i on: it gallops, so
-// that a lane drawn column by column costs little more than the marks it
-// passes, however many marks the lane has. It returns len(ms) if there is
-// none.
+// nextMark returns the index of the first of the marks ms (a lane's:
+// indexes into steps, in time order) at or after from, searching from
+// index i on. It gallops, so that a lane drawn column by column costs
+// little more than the marks it passes, however many marks the lane has.
+// It returns len(ms) if there is none.
 func nextMark(steps *tracer.Steps, ms []int32, i int, from tracer.Time) int {
 	at := func(k int) tracer.Time { return steps.At(int(ms[k])).Time }
 	if i >= len(ms) || at(i) >= from {
