@@ -112,25 +112,32 @@ func checkPartials(t *testing.T, data []byte) {
 			t.Errorf("partial %d has %d events, after %d, of %d", i, tl.Events, prev, whole.Events)
 		}
 		prev = tl.Events
-		if tl.Steps.Len() < prevSteps || tl.Steps.Len() == 0 && tl.Duration > whole.Begin {
-			t.Errorf("partial %d has %d steps, after %d", i, tl.Steps.Len(), prevSteps)
-		}
-		prevSteps = tl.Steps.Len()
 		if tl.Findings != nil {
 			t.Errorf("partial %d has findings: %v", i, tl.Findings)
 		}
-		// A partial's window ends where it does, or where the program
-		// did once it has read that far.
-		if tl.Begin != whole.Begin || tl.End != tl.Duration && tl.End != whole.End || tl.Duration > whole.Duration {
-			t.Errorf("partial %d spans %d..%d of %d, whole %d..%d", i, tl.Begin, tl.End, tl.Duration, whole.Begin, whole.End)
-		}
-		// Steps the whole trace has past its end may be missing.
-		for k, s := range tl.Steps.All() {
-			if s.Time > whole.End {
-				break
+		switch {
+		case tl.Duration < whole.Begin:
+			// Read before the program's begin mark: no window yet, and
+			// the steps are the tracing machinery's.
+			if tl.Begin != 0 || tl.End != tl.Duration {
+				t.Errorf("partial %d, read before the program began, spans %d..%d", i, tl.Begin, tl.End)
 			}
-			if w := whole.Steps.At(k); s.Time != w.Time || s.Kind != w.Kind || s.G != w.G {
-				t.Fatalf("partial %d: step %d is %s, whole trace's %s", i, k, tl.Describe(s), whole.Describe(w))
+		case tl.Begin != whole.Begin || tl.End != tl.Duration && tl.End != whole.End || tl.Duration > whole.Duration:
+			// A partial's window ends where it does, or where the program
+			// did once it has read that far.
+			t.Errorf("partial %d spans %d..%d of %d, whole %d..%d", i, tl.Begin, tl.End, tl.Duration, whole.Begin, whole.End)
+		case tl.Steps.Len() < prevSteps || tl.Steps.Len() == 0:
+			t.Errorf("partial %d has %d steps, after %d", i, tl.Steps.Len(), prevSteps)
+		default:
+			prevSteps = tl.Steps.Len()
+			// Steps the whole trace has past its end may be missing.
+			for k, s := range tl.Steps.All() {
+				if s.Time > whole.End {
+					break
+				}
+				if w := whole.Steps.At(k); s.Time != w.Time || s.Kind != w.Kind || s.G != w.G {
+					t.Fatalf("partial %d: step %d is %s, whole trace's %s", i, k, tl.Describe(s), whole.Describe(w))
+				}
 			}
 		}
 		for _, g := range tl.Goroutines {
