@@ -141,10 +141,10 @@ const (
 )
 
 // Step is one moment a person steps through. Fields that do not apply to
-// its Kind are -1.
-//
-// A trace has several steps for every channel operation, so the fields
-// are ordered to leave no padding: 48 bytes a step.
+// its Kind are -1 (NoG for Other): a create or a wake-up has Other, a
+// block has Block, a log has Log, and a make, send, receive, close or
+// select has Chan and Op (a select that chose no channel's case has -1),
+// and a select has Select. Steps keep only those.
 type Step struct {
 	Time   Time
 	G      GID

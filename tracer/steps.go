@@ -14,11 +14,13 @@ const stepChunk = 1 << 14
 // append copied the steps several times over, a sixth of the reading's
 // CPU), and the reader hands its chunks to the timeline as they are (a
 // copy into one slice at the end of the read was a fifth of its peak
-// memory).
+// memory). Each step is kept in 32 bytes, not Step's 48: of the fields
+// Other, Chan, Op, Block, Select and Log, a step has those its kind uses
+// (see Step), and the others are -1 (NoG for Other).
 //
 // The zero Steps is empty. A Timeline's steps are never changed.
 type Steps struct {
-	chunks [][]Step
+	chunks [][]packedStep
 	off    int // steps before the first, in the first chunk
 	n      int
 	shared int // chunks[:shared] may be shared with other Steps
@@ -38,13 +40,13 @@ func MakeSteps(steps ...Step) Steps {
 func (s *Steps) Len() int { return s.n }
 
 // At returns step i.
-func (s *Steps) At(i int) Step { return *s.ref(i) }
+func (s *Steps) At(i int) Step { return s.ref(i).unpack() }
 
 // All yields the steps in order, with their indexes.
 func (s *Steps) All() iter.Seq2[int, Step] {
 	return func(yield func(int, Step) bool) {
 		for i := range s.n {
-			if !yield(i, *s.ref(i)) {
+			if !yield(i, s.ref(i).unpack()) {
 				return
 			}
 		}
@@ -57,7 +59,7 @@ func (s *Steps) Search(t Time) int {
 	lo, hi := 0, s.n
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		if s.ref(m).Time < t {
+		if s.ref(m).time < t {
 			lo = m + 1
 		} else {
 			hi = m
@@ -69,15 +71,15 @@ func (s *Steps) Search(t Time) int {
 // add appends st. Steps cut by keep are not appended to.
 func (s *Steps) add(st Step) {
 	if k := len(s.chunks); k == 0 || len(s.chunks[k-1]) == stepChunk {
-		s.chunks = append(s.chunks, make([]Step, 0, stepChunk))
+		s.chunks = append(s.chunks, make([]packedStep, 0, stepChunk))
 	}
 	last := &s.chunks[len(s.chunks)-1]
-	*last = append(*last, st)
+	*last = append(*last, pack(st))
 	s.n++
 }
 
-// ref returns a pointer to step i.
-func (s *Steps) ref(i int) *Step {
+// ref returns a pointer to step i as it is kept.
+func (s *Steps) ref(i int) *packedStep {
 	i += s.off
 	return &s.chunks[i/stepChunk][i%stepChunk]
 }
@@ -112,7 +114,7 @@ func (s *Steps) rewrite(change func(Step) (Step, bool)) {
 	for k, chunk := range s.chunks {
 		owned := k >= s.shared
 		for i := range chunk {
-			st, changed := change(chunk[i])
+			st, changed := change(chunk[i].unpack())
 			if !changed {
 				continue
 			}
@@ -120,7 +122,54 @@ func (s *Steps) rewrite(change func(Step) (Step, bool)) {
 				chunk = slices.Clone(chunk)
 				s.chunks[k], owned = chunk, true
 			}
-			chunk[i] = st
+			chunk[i] = pack(st)
 		}
 	}
+}
+
+// packedStep is a step as Steps keep it.
+type packedStep struct {
+	time Time
+	g    GID
+	a    int64 // Other; or Chan and Op, 32 bits each
+	b    int32 // Block, Log or Select
+	kind StepKind
+}
+
+// pack returns the packed form of s, which keeps the fields its kind uses.
+func pack(s Step) packedStep {
+	p := packedStep{time: s.Time, g: s.G, a: -1, b: -1, kind: s.Kind}
+	switch s.Kind {
+	case StepCreate, StepWake:
+		p.a = int64(s.Other)
+	case StepBlock:
+		p.b = s.Block
+	case StepLog:
+		p.b = s.Log
+	case StepMake, StepSend, StepRecv, StepClose, StepSelect:
+		p.a = int64(uint64(uint32(s.Chan))<<32 | uint64(uint32(s.Op)))
+		if s.Kind == StepSelect {
+			p.b = s.Select
+		}
+	}
+	return p
+}
+
+// unpack returns the step p keeps.
+func (p *packedStep) unpack() Step {
+	s := Step{Time: p.time, G: p.g, Other: NoG, Chan: -1, Op: -1, Block: -1, Select: -1, Log: -1, Kind: p.kind}
+	switch p.kind {
+	case StepCreate, StepWake:
+		s.Other = GID(p.a)
+	case StepBlock:
+		s.Block = p.b
+	case StepLog:
+		s.Log = p.b
+	case StepMake, StepSend, StepRecv, StepClose, StepSelect:
+		s.Chan, s.Op = int32(uint64(p.a)>>32), int32(uint32(p.a))
+		if p.kind == StepSelect {
+			s.Select = p.b
+		}
+	}
+	return s
 }

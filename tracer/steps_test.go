@@ -11,7 +11,24 @@ import (
 func TestSteps(t *testing.T) {
 	var want []Step
 	for i := range 3*stepChunk + stepChunk/2 {
-		want = append(want, Step{Time: Time(i / 3), G: GID(i)}) // three steps a moment
+		// Three steps a moment, of every kind.
+		st := Step{Time: Time(i / 3), G: GID(i), Other: NoG, Chan: -1, Op: -1, Block: -1, Select: -1, Log: -1,
+			Kind: StepKind(1 + i%int(StepLog))}
+		switch st.Kind {
+		case StepCreate, StepWake:
+			st.Other = GID(i + 1)
+		case StepBlock:
+			st.Block = int32(i)
+		case StepLog:
+			st.Log = int32(i)
+		case StepSelect:
+			st.Chan, st.Op, st.Select = int32(i%3)-1, int32(i), int32(i)
+		case StepMake:
+			st.Chan = int32(i)
+		case StepSend, StepRecv, StepClose:
+			st.Chan, st.Op = 1<<31-1, int32(i)
+		}
+		want = append(want, st)
 	}
 	s := MakeSteps(want...)
 	check := func(what string, s *Steps, want []Step) {
@@ -40,12 +57,13 @@ func TestSteps(t *testing.T) {
 	// Shared steps stay as they are when the others are rewritten, or
 	// appended to.
 	c := s.share()
-	c.add(Step{Time: 1 << 40})
+	late := Step{Time: 1 << 40, G: 1, Other: NoG, Chan: -1, Op: -1, Block: -1, Select: -1, Log: -1, Kind: StepEnd}
+	c.add(late)
 	s.rewrite(func(st Step) (Step, bool) {
 		st.G++
 		return st, st.G%2 == 0 // every other step
 	})
-	check("shared", &c, append(slices.Clone(want), Step{Time: 1 << 40}))
+	check("shared", &c, append(slices.Clone(want), late))
 	for i, st := range s.All() {
 		if g := want[i].G; g%2 == 1 && st.G != g+1 || g%2 == 0 && st.G != g {
 			t.Fatalf("rewritten: step %d has G %d, want %d changed if odd", i, st.G, g)
