@@ -78,7 +78,7 @@ func TestClock(t *testing.T) {
 				if g.Ended == tracer.NoTime {
 					t.Errorf("goroutine %d (%s) has not ended", g.ID, g.Name)
 				}
-				for _, b := range g.Blocks {
+				for _, b := range g.Blocks.All() {
 					if strings.HasPrefix(b.Reason, "chan") || b.Reason == "select" {
 						t.Errorf("goroutine %d (%s) blocked on %q at %s, want no channel waits",
 							g.ID, g.Name, b.Reason, b.Site)
@@ -146,7 +146,7 @@ func clockReaders(t *testing.T, out string) []string {
 
 // clockSlept reports whether g ever waited in time.Sleep.
 func clockSlept(g *tracer.Goroutine) bool {
-	for _, b := range g.Blocks {
+	for _, b := range g.Blocks.All() {
 		if b.Reason == "sleep" {
 			return true
 		}

@@ -92,9 +92,11 @@ func TestEcho(t *testing.T) {
 			// main receives as soon as it has half-closed.
 			doneIdx := int32(slices.Index(tl.Channels, done))
 			main := tl.Goroutine(r.G)
-			if !slices.ContainsFunc(main.Blocks, func(b tracer.Block) bool {
-				return b.Reason == "chan receive" && b.Chan == doneIdx
-			}) {
+			waited := false
+			for _, b := range main.Blocks.All() {
+				waited = waited || b.Reason == "chan receive" && b.Chan == doneIdx
+			}
+			if !waited {
 				t.Errorf("main never waited on done, want a \"chan receive\" wait on it")
 			}
 

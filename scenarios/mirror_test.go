@@ -72,11 +72,11 @@ func TestMirror(t *testing.T) {
 					continue
 				}
 				blocked++
-				if g.Ended != tracer.NoTime || len(g.Blocks) == 0 {
+				if g.Ended != tracer.NoTime || g.Blocks.Len() == 0 {
 					t.Errorf("goroutine %d: unfinished send, but it is not blocked", op.G)
 					continue
 				}
-				last := g.Blocks[len(g.Blocks)-1]
+				last := g.Blocks.At(g.Blocks.Len() - 1)
 				if last.Reason != "chan send" || last.End != tracer.NoTime ||
 					last.Chan != responsesIdx {
 					t.Errorf("goroutine %d ends blocked in %q on channel %d, ending %d; "+

@@ -52,6 +52,7 @@ type builder struct {
 	stacks   map[string]int32       // interned stacks by their PCs (see stackKey)
 	key      []byte                 // stackKey's buffer
 	sites    []string               // the site of each interned stack
+	names    *waitNames             // the reasons and sites of all the goroutines' waits
 	handles  map[xtrace.Stack]int32 // this generation's stack handles
 
 	// lastG is the goroutine looked up last: consecutive events are
@@ -84,6 +85,7 @@ func newBuilder() *builder {
 		stacks:    map[string]int32{},
 		taskTypes: map[xtrace.TaskID]string{},
 		handles:   map[xtrace.Stack]int32{},
+		names:     &waitNames{},
 	}
 }
 
@@ -163,7 +165,7 @@ func (b *builder) goroutine(id GID) *gstate {
 		b.lastG = s
 		return s
 	}
-	g := &Goroutine{ID: id, Parent: NoG, Created: NoTime, Ended: NoTime, GoStack: -1}
+	g := &Goroutine{ID: id, Parent: NoG, Created: NoTime, Ended: NoTime, GoStack: -1, Blocks: Blocks{names: b.names}}
 	b.tl.Goroutines = append(b.tl.Goroutines, g)
 	b.tl.byID[id] = g
 	s := &gstate{g: g, block: -1, opChan: -1, op: -1, sel: -1, inheritOp: b.cont, inheritSel: b.cont}
@@ -236,13 +238,13 @@ func (b *builder) transition(ev *xtrace.Event, st *xtrace.StateTransition, t Tim
 		// Known since the start of the trace, whenever the runtime said so.
 		t = 0
 	case from == xtrace.GoWaiting && s.block >= 0:
-		blk := &s.g.Blocks[s.block]
-		blk.End = t
+		blk := s.g.Blocks.mut(int(s.block))
+		blk.end = t
 		if actor != id {
-			blk.WokenBy = actor
+			blk.wokenBy = actor
 		}
 		s.block = -1
-		b.step(Step{Time: t, Kind: StepWake, G: id, Other: blk.WokenBy})
+		b.step(Step{Time: t, Kind: StepWake, G: id, Other: blk.wokenBy})
 	}
 
 	switch to {
@@ -283,10 +285,10 @@ func (b *builder) closeSpan(s *gstate, t Time) {
 }
 
 // appendDoubling appends v to s, doubling the capacity when full. append
-// grows a big slice by a quarter at a time, which for the waits of a
-// goroutine that waits all along allocates five times their final size,
-// and cost, for spans before they were compact, a fifth of the reading's
-// CPU in copies and collections.
+// grows a big slice by a quarter at a time, which for the operations of a
+// busy channel allocates five times their final size, and cost, for spans
+// before they were compact, a fifth of the reading's CPU in copies and
+// collections.
 func appendDoubling[T any](s []T, v T) []T {
 	if len(s) == cap(s) {
 		s = slices.Grow(s, max(len(s), 4))
@@ -311,8 +313,8 @@ func (b *builder) openBlock(s *gstate, reason string, t Time, stk int32, sinceSt
 	if stk >= 0 {
 		blk.Site = b.sites[stk]
 	}
-	s.block = int32(len(s.g.Blocks))
-	s.g.Blocks = appendDoubling(s.g.Blocks, blk)
+	s.block = int32(s.g.Blocks.Len())
+	s.g.Blocks.add(blk)
 	if !sinceStart {
 		b.step(Step{Time: t, Kind: StepBlock, G: s.g.ID, Other: NoG, Block: s.block})
 	}

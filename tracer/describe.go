@@ -59,7 +59,7 @@ func (t *Timeline) Describe(s Step) string {
 		}
 		return who + " was created by " + t.Name(s.Other)
 	case StepBlock:
-		return who + " blocked: " + t.blockText(t.Goroutine(s.G).Blocks[s.Block])
+		return who + " blocked: " + t.blockText(t.Goroutine(s.G).Blocks.At(int(s.Block)))
 	case StepWake:
 		return who + " was woken by " + t.Name(s.Other)
 	case StepEnd:
@@ -165,7 +165,7 @@ func (t *Timeline) StepStack(s Step) int32 {
 			return g.GoStack
 		}
 	case StepBlock:
-		return t.Goroutine(s.G).Blocks[s.Block].Stack
+		return t.Goroutine(s.G).Blocks.At(int(s.Block)).Stack
 	case StepSend, StepRecv, StepClose, StepSelect:
 		if s.Chan >= 0 && s.Op >= 0 {
 			return t.Channels[s.Chan].Ops[s.Op].Stack
@@ -181,7 +181,7 @@ func (t *Timeline) StepStack(s Step) int32 {
 // happened at, or "".
 func (t *Timeline) StepSite(s Step) string {
 	if s.Kind == StepBlock {
-		return t.Goroutine(s.G).Blocks[s.Block].Site
+		return t.Goroutine(s.G).Blocks.At(int(s.Block)).Site
 	}
 	if i := t.StepStack(s); i >= 0 {
 		return site(t.Stacks[i])

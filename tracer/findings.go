@@ -43,13 +43,15 @@ func findings(tl *Timeline, programEnded bool) []Finding {
 		// A wait since the trace began has no reason (the runtime states
 		// only that the goroutine waits); one that lasts the whole trace
 		// counts as stuck.
-		n := len(g.Blocks)
-		if n == 0 || g.Blocks[n-1].End != NoTime ||
-			!stuck(g.Blocks[n-1].Reason) && !g.Blocks[n-1].SinceStart {
+		n := g.Blocks.Len()
+		var blk Block
+		if n > 0 {
+			blk = g.Blocks.At(n - 1)
+		}
+		if n == 0 || blk.End != NoTime || !stuck(blk.Reason) && !blk.SinceStart {
 			deadlock = false
 			continue
 		}
-		blk := g.Blocks[n-1]
 		since = max(since, blk.Start)
 		if !blk.SinceStart {
 			detail := leakDetail(tl, g, blk)

@@ -126,8 +126,11 @@ func (b *builder) sortOps() {
 		}
 	}
 	for _, g := range tl.Goroutines {
-		for i := range g.Blocks {
-			renumber(&g.Blocks[i].Chan, &g.Blocks[i].Op)
+		for i := range g.Blocks.Len() {
+			if p := g.Blocks.ref(i); p.ch >= 0 && p.op >= 0 && perms[p.ch] != nil {
+				p = g.Blocks.mut(i)
+				renumber(&p.ch, &p.op)
+			}
 		}
 	}
 	tl.Steps.rewrite(func(s Step) (Step, bool) {

@@ -82,11 +82,11 @@ func checkTimeline(t *testing.T, tl *tracer.Timeline) {
 			if sp.Start < 0 || sp.End < sp.Start || sp.End > tl.Duration {
 				t.Fatalf("g%d: got span %+v, want one within 0 to %d", g.ID, sp, tl.Duration)
 			}
-			if sp.Block >= int32(len(g.Blocks)) || (sp.State == tracer.Waiting) != (sp.Block >= 0) {
-				t.Fatalf("g%d: got span %+v with %d waits", g.ID, sp, len(g.Blocks))
+			if sp.Block >= int32(g.Blocks.Len()) || (sp.State == tracer.Waiting) != (sp.Block >= 0) {
+				t.Fatalf("g%d: got span %+v with %d waits", g.ID, sp, g.Blocks.Len())
 			}
 		}
-		for _, b := range g.Blocks {
+		for _, b := range g.Blocks.All() {
 			if b.End != tracer.NoTime && b.End < b.Start {
 				t.Fatalf("g%d: got wait %+v ending before it began", g.ID, b)
 			}

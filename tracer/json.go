@@ -88,9 +88,9 @@ func WriteJSON(w io.Writer, tl *Timeline) error {
 		jg := jsonGoroutine{
 			ID: int64(g.ID), Name: g.Name, Parent: int64(g.Parent),
 			CreatedNs: optTime(g.Created), EndedNs: optTime(g.Ended), System: g.System,
-			Blocks: make([]jsonBlock, 0, len(g.Blocks)),
+			Blocks: make([]jsonBlock, 0, g.Blocks.Len()),
 		}
-		for _, b := range g.Blocks {
+		for _, b := range g.Blocks.All() {
 			jg.Blocks = append(jg.Blocks, jsonBlock{
 				Reason: b.Reason, StartNs: int64(b.Start), EndNs: optTime(b.End),
 				WokenBy: int64(b.WokenBy), Site: b.Site, SinceStart: b.SinceStart,

@@ -61,7 +61,7 @@ type Goroutine struct {
 	Ended   Time   // NoTime if it outlived the trace
 	System  bool   // a runtime goroutine (see IsSystem)
 	Spans   Spans  // one after another, from its first sight to its end or the trace's
-	Blocks  []Block
+	Blocks  Blocks // its waits, in the order they began; Span.Block indexes them
 }
 
 // Channel is a channel annotated by package probe.

@@ -78,10 +78,11 @@ func (b *builder) snapshot() *Timeline {
 	tl.Goroutines = make([]*Goroutine, len(b.tl.Goroutines))
 	tl.byID = make(map[GID]*Goroutine, len(b.tl.Goroutines))
 	clones := make(map[*Goroutine]*Goroutine, len(b.tl.Goroutines))
+	names := b.names.snapshot()
 	for i, g := range b.tl.Goroutines {
 		c := *g
 		c.Spans = g.Spans.clip()
-		c.Blocks = slices.Clone(g.Blocks)
+		c.Blocks = g.Blocks.share(names)
 		tl.Goroutines[i] = &c
 		tl.byID[c.ID] = &c
 		clones[g] = &c

@@ -25,7 +25,7 @@ func digest(tl *tracer.Timeline) uint64 {
 		for _, s := range g.Spans.All() {
 			mix(int64(s.Start), int64(s.End), int64(s.State), int64(s.Block))
 		}
-		for _, b := range g.Blocks {
+		for _, b := range g.Blocks.All() {
 			mix(int64(b.Start), int64(b.End), int64(b.WokenBy), int64(b.Chan), int64(b.Op), int64(b.Select))
 		}
 	}

@@ -144,7 +144,7 @@ func checkPipeline(t *testing.T, tl *tracer.Timeline, n, buffer int) {
 	}
 
 	// Every "chan send" wait of the counter belongs to a send on naturals.
-	for _, b := range counter.Blocks {
+	for _, b := range counter.Blocks.All() {
 		if b.Reason != "chan send" {
 			continue
 		}
@@ -152,7 +152,7 @@ func checkPipeline(t *testing.T, tl *tracer.Timeline, n, buffer int) {
 			t.Errorf("counter's wait at %s is not tied to a send on naturals", tracer.FormatTime(b.Start))
 		}
 	}
-	if buffer == 0 && len(counter.Blocks) == 0 {
+	if buffer == 0 && counter.Blocks.Len() == 0 {
 		t.Errorf("the counter of an unbuffered pipeline never blocked")
 	}
 

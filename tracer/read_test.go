@@ -205,7 +205,7 @@ func checkTracegen(t *testing.T, tl *tracer.Timeline) {
 			t.Errorf("%s: got system %v, created %d, ended %d; want a program's goroutine born and ended in the trace",
 				name, g.System, g.Created, g.Ended)
 		}
-		if len(g.Blocks) == 0 || !strings.HasPrefix(g.Blocks[0].Reason, "chan ") {
+		if g.Blocks.Len() == 0 || !strings.HasPrefix(g.Blocks.At(0).Reason, "chan ") {
 			t.Errorf("%s: got waits %+v, want it to wait on a channel", name, g.Blocks)
 		}
 	}

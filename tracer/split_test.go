@@ -86,11 +86,8 @@ func diff(a, b *tracer.Timeline) string {
 	}
 	for i, g := range a.Goroutines {
 		h := b.Goroutines[i]
-		if reflect.DeepEqual(g, h) {
-			continue
-		}
 		gc, hc := *g, *h
-		gc.Spans, gc.Blocks, hc.Spans, hc.Blocks = tracer.Spans{}, nil, tracer.Spans{}, nil
+		gc.Spans, gc.Blocks, hc.Spans, hc.Blocks = tracer.Spans{}, tracer.Blocks{}, tracer.Spans{}, tracer.Blocks{}
 		if !reflect.DeepEqual(gc, hc) {
 			return fmt.Sprintf("goroutine %d: %+v, %+v", i, gc, hc)
 		}
@@ -99,12 +96,14 @@ func diff(a, b *tracer.Timeline) string {
 				return fmt.Sprintf("goroutine %d span %d of %d, %d: %+v, %+v", g.ID, k, g.Spans.Len(), h.Spans.Len(), g.Spans.At(k), h.Spans.At(k))
 			}
 		}
-		for k := range min(len(g.Blocks), len(h.Blocks)) {
-			if g.Blocks[k] != h.Blocks[k] {
-				return fmt.Sprintf("goroutine %d block %d: %+v, %+v", g.ID, k, g.Blocks[k], h.Blocks[k])
+		for k := range min(g.Blocks.Len(), h.Blocks.Len()) {
+			if g.Blocks.At(k) != h.Blocks.At(k) {
+				return fmt.Sprintf("goroutine %d block %d: %+v, %+v", g.ID, k, g.Blocks.At(k), h.Blocks.At(k))
 			}
 		}
-		return fmt.Sprintf("goroutine %d: %d spans, %d; %d blocks, %d", g.ID, g.Spans.Len(), h.Spans.Len(), len(g.Blocks), len(h.Blocks))
+		if g.Spans.Len() != h.Spans.Len() || g.Blocks.Len() != h.Blocks.Len() {
+			return fmt.Sprintf("goroutine %d: %d spans, %d; %d blocks, %d", g.ID, g.Spans.Len(), h.Spans.Len(), g.Blocks.Len(), h.Blocks.Len())
+		}
 	}
 	for i := range min(a.Steps.Len(), b.Steps.Len()) {
 		if a.Steps.At(i) != b.Steps.At(i) {

@@ -209,11 +209,11 @@ func (b *builder) stitch(p *builder) {
 	for _, pg := range pt.Goroutines {
 		ps := p.gs[pg.ID]
 		prev := b.gs[pg.ID] // its state at the end of the parts before, or nil
-		spans, blocks := pg.Spans, pg.Blocks
+		spans, blocks := pg.Spans, pg.Blocks.slice()
 		g := tl.Goroutine(pg.ID)
 		if g == nil {
-			g = pg // its waits are renumbered in place, its spans anew, below
-			g.Spans, g.Blocks = Spans{}, nil
+			g = pg // its spans and waits are added anew, below
+			g.Spans, g.Blocks = Spans{}, Blocks{names: b.names}
 			g.GoStack = stack(g.GoStack)
 			tl.Goroutines = append(tl.Goroutines, g)
 			tl.byID[g.ID] = g
@@ -227,7 +227,7 @@ func (b *builder) stitch(p *builder) {
 		}
 		since := ps.since
 		firstStart := NoTime // the start of the part's first span, if it changes
-		off, joined := int32(len(g.Blocks)), int32(-1)
+		off, joined := int32(g.Blocks.Len()), int32(-1)
 		restatedStack := int32(-1) // the stack of a wait since the trace began
 		if ps.first != 0 {
 			switch {
@@ -255,8 +255,8 @@ func (b *builder) stitch(p *builder) {
 					since = prev.since
 				}
 				if ps.first == Waiting && prev.block >= 0 && len(blocks) > 0 {
-					blk := &g.Blocks[prev.block]
-					blk.End, blk.WokenBy = blocks[0].End, blocks[0].WokenBy
+					blk := g.Blocks.mut(int(prev.block))
+					blk.end, blk.wokenBy = blocks[0].End, blocks[0].WokenBy
 					joined, blocks = prev.block, blocks[1:]
 					off--
 				}
@@ -266,7 +266,7 @@ func (b *builder) stitch(p *builder) {
 				sp := Span{Start: prev.since, End: p.partStart, State: prev.state, Block: -1}
 				if prev.state == Waiting && prev.block >= 0 {
 					sp.Block = prev.block
-					g.Blocks[prev.block].End = p.partStart
+					g.Blocks.mut(int(prev.block)).end = p.partStart
 				}
 				g.Spans.Append(sp)
 			}
@@ -311,7 +311,9 @@ func (b *builder) stitch(p *builder) {
 				blk.Select += selOff
 			}
 		}
-		g.Blocks = appendPart(g.Blocks, blocks)
+		for _, blk := range blocks {
+			g.Blocks.add(blk)
+		}
 
 		// Its state at the end of the part, in the stitched numbering;
 		// the state before, if the part saw no change of it.

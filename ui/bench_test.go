@@ -169,18 +169,20 @@ func synthetic(goroutines, spans, channels, ops int) *tracer.Timeline {
 			ID: tracer.GID(i + 1), Name: fmt.Sprintf("main.worker%d", i),
 			Parent: tracer.NoG, Created: 0, Ended: tracer.NoTime,
 		}
+		var blocks []tracer.Block
 		for j := range spans {
 			st := states[(i+j)%len(states)]
 			sp := tracer.Span{Start: tracer.Time(j * tick), End: tracer.Time((j + 1) * tick), State: st, Block: -1}
 			if st == tracer.Waiting {
-				sp.Block = int32(len(g.Blocks))
-				g.Blocks = append(g.Blocks, tracer.Block{
+				sp.Block = int32(len(blocks))
+				blocks = append(blocks, tracer.Block{
 					Reason: "chan receive", Start: sp.Start, End: sp.End, WokenBy: tracer.NoG,
 					Stack: -1, Chan: -1, Op: -1, Select: -1,
 				})
 			}
 			g.Spans.Append(sp)
 		}
+		g.Blocks = tracer.MakeBlocks(blocks...)
 		tl.Goroutines = append(tl.Goroutines, g)
 	}
 

@@ -62,7 +62,7 @@ func stateAt(g *tracer.Goroutine, t tracer.Time) string {
 		return "in a system call"
 	case tracer.Waiting:
 		if sp.Block >= 0 {
-			return "waiting: " + g.Blocks[sp.Block].Reason
+			return "waiting: " + g.Blocks.At(int(sp.Block)).Reason
 		}
 		return "waiting"
 	}
@@ -91,8 +91,8 @@ func stepSelect(tl *tracer.Timeline, s tracer.Step) int32 {
 	case s.Kind == tracer.StepSelect:
 		return s.Select
 	case s.Kind == tracer.StepBlock && s.Block >= 0:
-		if g := tl.Goroutine(s.G); g != nil && int(s.Block) < len(g.Blocks) {
-			return g.Blocks[s.Block].Select
+		if g := tl.Goroutine(s.G); g != nil && int(s.Block) < g.Blocks.Len() {
+			return g.Blocks.At(int(s.Block)).Select
 		}
 	}
 	return -1

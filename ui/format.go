@@ -66,7 +66,7 @@ func spanLook(tl *tracer.Timeline, g *tracer.Goroutine, s tracer.Span) look {
 		return lookSyscall
 	case tracer.Waiting:
 		if s.Block >= 0 {
-			return waitLook(g.Blocks[s.Block].Reason)
+			return waitLook(g.Blocks.At(int(s.Block)).Reason)
 		}
 		return lookWait
 	}
@@ -223,7 +223,7 @@ func waitingBySite(rows []*tracer.Goroutine, t tracer.Time) []siteGroup {
 		if !ok || sp.State != tracer.Waiting || sp.Block < 0 {
 			continue
 		}
-		b := g.Blocks[sp.Block]
+		b := g.Blocks.At(int(sp.Block))
 		switch waitLook(b.Reason) {
 		case lookSend, lookRecv, lookSelect, lookSync:
 		default:

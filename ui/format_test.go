@@ -406,7 +406,7 @@ func TestWaitingBySite(t *testing.T) {
 		return &tracer.Goroutine{
 			ID: id, Name: name,
 			Spans:  tracer.MakeSpans(tracer.Span{Start: 0, End: 100, State: tracer.Waiting, Block: 0}),
-			Blocks: []tracer.Block{{Reason: reason, Site: site, End: 100}},
+			Blocks: tracer.MakeBlocks(tracer.Block{Reason: reason, Site: site, End: 100}),
 		}
 	}
 	running := &tracer.Goroutine{ID: 9, Name: "main.work",

@@ -190,7 +190,7 @@ func (ix *index) indexWaits() {
 		}
 	}
 	for _, g := range tl.Goroutines {
-		for b, blk := range g.Blocks {
+		for b, blk := range g.Blocks.All() {
 			switch {
 			case blk.Chan >= 0 && blk.Op >= 0 && int(blk.Chan) < len(ix.chans) && int(blk.Op) < len(ix.chans[blk.Chan].wait):
 				ix.chans[blk.Chan].wait[blk.Op] = int32(b)

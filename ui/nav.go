@@ -137,10 +137,10 @@ func (ix *index) wokeIn(s tracer.Step, other int32) (int, string) {
 	name := ix.tl.Name(op.G)
 	b := ix.chans[s.Chan].wait[other]
 	g := ix.tl.Goroutine(op.G)
-	if b < 0 || g == nil || int(b) >= len(g.Blocks) {
+	if b < 0 || g == nil || int(b) >= g.Blocks.Len() {
 		return -1, ix.tl.Name(s.G) + " woke nobody here: " + name + " did not wait for it"
 	}
-	blk := g.Blocks[b]
+	blk := g.Blocks.At(int(b))
 	if blk.WokenBy != s.G || blk.End == tracer.NoTime {
 		return -1, ix.tl.Name(s.G) + " woke nobody here: " + name + " was woken by another"
 	}

@@ -145,7 +145,7 @@ func TestWakeForwardFollowsHandoffs(t *testing.T) {
 			}
 			want := -1
 			h := tl.Goroutine(ops[other].G)
-			for _, blk := range h.Blocks {
+			for _, blk := range h.Blocks.All() {
 				if blk.Chan != s.Chan || blk.Op != other || blk.WokenBy != s.G {
 					continue
 				}

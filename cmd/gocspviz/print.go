@@ -127,7 +127,7 @@ func writeSummaryOf(w io.Writer, l *loaded) error {
 			continue
 		}
 		user++
-		for _, b := range g.Blocks {
+		for _, b := range g.Blocks.All() {
 			blocks++
 			reasons[reasonOf(b)]++
 			if b.Site != "" {
