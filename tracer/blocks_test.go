@@ -1,0 +1,47 @@
+package tracer
+
+import (
+	"fmt"
+	"testing"
+)
+
+// TestBlocks checks the chunked waits against the slice they were made
+// of, across chunks, and that a share stays as it was while the waits it
+// was shared from are changed and appended to.
+func TestBlocks(t *testing.T) {
+	var want []Block
+	for i := range 2*blockChunk + 5 {
+		want = append(want, Block{
+			Reason: []string{"chan receive", "chan send", "select"}[i%3], Site: fmt.Sprintf("x.go:%d", i%7),
+			Start: Time(i), End: Time(i + 1), WokenBy: GID(i % 5), Stack: int32(i%4) - 1,
+			SinceStart: i == 0, Chan: int32(i%2) - 1, Op: int32(i), Select: int32(i%3) - 1,
+		})
+	}
+	check := func(what string, bs *Blocks, want []Block) {
+		t.Helper()
+		if bs.Len() != len(want) {
+			t.Fatalf("%s: %d waits, want %d", what, bs.Len(), len(want))
+		}
+		for i, b := range bs.All() {
+			if b != want[i] || bs.At(i) != want[i] {
+				t.Fatalf("%s: wait %d is %+v, want %+v", what, i, b, want[i])
+			}
+		}
+	}
+	bs := MakeBlocks(want...)
+	check("made", &bs, want)
+	if n := len(bs.names.pairs); n != 21 {
+		t.Errorf("%d names kept, want 21: 3 reasons by 7 sites", n)
+	}
+
+	// The last wait of the share changes in bs, and one is added.
+	c := bs.share(bs.names.snapshot())
+	last := len(want) - 1
+	bs.mut(last).end = 1 << 40
+	bs.mut(0).wokenBy = 99
+	bs.add(want[0])
+	check("shared", &c, want)
+	changed := append([]Block(nil), want...)
+	changed[last].End, changed[0].WokenBy = 1<<40, 99
+	check("changed", &bs, append(changed, want[0]))
+}
