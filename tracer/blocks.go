@@ -5,24 +5,18 @@ import (
 	"slices"
 )
 
-// blockChunk is how many waits a chunk of Blocks holds, but the first,
-// which grows to that.
-const blockChunk = 1 << 10
-
 // Blocks are a goroutine's waits, in the order they began. A goroutine of
 // a pipeline waits at every handoff, hundreds of thousands of times, and
 // a server's test has tens of thousands of goroutines that wait a few
 // times each: the waits were, after the steps, most of a timeline. They
 // are kept in 48 bytes each, not Block's 80 (a wait names its reason and
-// site, a pair a timeline has few of, by number), in chunks that growing
-// never copies (a slice grown by doubling held up to twice the waits).
+// site, a pair a timeline has few of, by number), in chunks (see
+// chunked).
 //
 // The zero Blocks is empty. A Timeline's waits are never changed.
 type Blocks struct {
-	chunks [][]packedBlock
-	n      int
-	shared int        // chunks[:shared] may be shared with other Blocks
-	names  *waitNames // what the packed waits name by number
+	list  chunked[packedBlock]
+	names *waitNames // what the packed waits name by number
 }
 
 // packedBlock is a wait as Blocks keep it.
@@ -70,15 +64,15 @@ func MakeBlocks(blocks ...Block) Blocks {
 }
 
 // Len returns the number of waits.
-func (bs *Blocks) Len() int { return bs.n }
+func (bs *Blocks) Len() int { return bs.list.n }
 
 // At returns wait i.
-func (bs *Blocks) At(i int) Block { return bs.unpack(bs.ref(i)) }
+func (bs *Blocks) At(i int) Block { return bs.unpack(bs.list.ref(i)) }
 
 // All yields the waits in order, with their indexes.
 func (bs *Blocks) All() iter.Seq2[int, Block] {
 	return func(yield func(int, Block) bool) {
-		for i := range bs.n {
+		for i := range bs.list.n {
 			if !yield(i, bs.At(i)) {
 				return
 			}
@@ -86,31 +80,16 @@ func (bs *Blocks) All() iter.Seq2[int, Block] {
 	}
 }
 
-// ref returns a pointer to wait i as it is kept.
-func (bs *Blocks) ref(i int) *packedBlock {
-	return &bs.chunks[i/blockChunk][i%blockChunk]
-}
-
 // add appends b, naming its reason and site in bs's names.
 func (bs *Blocks) add(b Block) {
 	if bs.names == nil {
 		bs.names = &waitNames{}
 	}
-	p := packedBlock{
+	bs.list.add(packedBlock{
 		start: b.Start, end: b.End, wokenBy: b.WokenBy, stack: b.Stack,
 		ch: b.Chan, op: b.Op, sel: b.Select, sinceStart: b.SinceStart,
 		name: bs.names.number(waitName{b.Reason, b.Site}),
-	}
-	k := len(bs.chunks) - 1
-	if k < 0 || len(bs.chunks[k]) == blockChunk {
-		bs.chunks = append(bs.chunks, nil)
-		k++
-		if k > 0 {
-			bs.chunks[k] = make([]packedBlock, 0, blockChunk)
-		}
-	}
-	bs.chunks[k] = append(bs.chunks[k], p)
-	bs.n++
+	})
 }
 
 // unpack returns the wait p keeps.
@@ -123,35 +102,22 @@ func (bs *Blocks) unpack(p *packedBlock) Block {
 	}
 }
 
-// mut returns a pointer to wait i for the reader to change it. A shared
-// chunk is copied first, with those after it, so that waits shared with
-// a partial timeline stay as they are there.
-func (bs *Blocks) mut(i int) *packedBlock {
-	if k := i / blockChunk; k < bs.shared {
-		for j := k; j < bs.shared; j++ {
-			bs.chunks[j] = slices.Clone(bs.chunks[j])
-		}
-		bs.shared = k
-	}
-	return bs.ref(i)
-}
+// ref returns a pointer to wait i as it is kept, to read.
+func (bs *Blocks) ref(i int) *packedBlock { return bs.list.ref(i) }
 
-// share returns waits that share the chunks of bs, naming their reasons
-// and sites in names, but to which appending does not change bs, nor
-// appending to bs them: for a partial timeline, while the reader goes on.
-// The reader changes a wait only through mut.
+// mut returns a pointer to wait i as it is kept, for the reader to change
+// it: waits shared with a partial timeline stay as they are there.
+func (bs *Blocks) mut(i int) *packedBlock { return bs.list.mut(i) }
+
+// share returns waits that share what bs holds, naming their reasons and
+// sites in names: for a partial timeline, while the reader goes on.
 func (bs *Blocks) share(names *waitNames) Blocks {
-	c := Blocks{chunks: slices.Clone(bs.chunks), n: bs.n, shared: len(bs.chunks), names: names}
-	if k := len(c.chunks) - 1; k >= 0 {
-		c.chunks[k] = slices.Clip(c.chunks[k])
-	}
-	bs.shared = len(bs.chunks)
-	return c
+	return Blocks{list: bs.list.share(), names: names}
 }
 
 // slice returns the waits in a slice of their own.
 func (bs *Blocks) slice() []Block {
-	out := make([]Block, 0, bs.n)
+	out := make([]Block, 0, bs.list.n)
 	for _, b := range bs.All() {
 		out = append(out, b)
 	}

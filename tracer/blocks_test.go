@@ -10,7 +10,7 @@ import (
 // was shared from are changed and appended to.
 func TestBlocks(t *testing.T) {
 	var want []Block
-	for i := range 2*blockChunk + 5 {
+	for i := range 2*chunkCap + 5 {
 		want = append(want, Block{
 			Reason: []string{"chan receive", "chan send", "select"}[i%3], Site: fmt.Sprintf("x.go:%d", i%7),
 			Start: Time(i), End: Time(i + 1), WokenBy: GID(i % 5), Stack: int32(i%4) - 1,

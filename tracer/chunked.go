@@ -1,0 +1,60 @@
+package tracer
+
+import "slices"
+
+// chunkCap is how many values a chunk of a chunked list holds, but the
+// first, which grows to that: most lists are short.
+const chunkCap = 1 << 10
+
+// chunked is a list that a reader appends to, kept in chunks that growing
+// never copies (a slice grown by doubling held up to twice what it
+// needed, and copied it all at each doubling), and shared with a partial
+// timeline without a copy: the reader copies a shared chunk before it
+// changes a value in it.
+type chunked[T any] struct {
+	chunks [][]T
+	n      int
+	shared int // chunks[:shared] may be shared with another list
+}
+
+// add appends v.
+func (c *chunked[T]) add(v T) {
+	k := len(c.chunks) - 1
+	if k < 0 || len(c.chunks[k]) == chunkCap {
+		c.chunks = append(c.chunks, nil)
+		k++
+		if k > 0 {
+			c.chunks[k] = make([]T, 0, chunkCap)
+		}
+	}
+	c.chunks[k] = append(c.chunks[k], v)
+	c.n++
+}
+
+// ref returns a pointer to value i, to read.
+func (c *chunked[T]) ref(i int) *T {
+	return &c.chunks[i/chunkCap][i%chunkCap]
+}
+
+// mut returns a pointer to value i, to change. A shared chunk is copied
+// first, with the shared ones after it.
+func (c *chunked[T]) mut(i int) *T {
+	if k := i / chunkCap; k < c.shared {
+		for j := k; j < c.shared; j++ {
+			c.chunks[j] = slices.Clone(c.chunks[j])
+		}
+		c.shared = k
+	}
+	return c.ref(i)
+}
+
+// share returns a list that shares the chunks of c, but to which
+// appending does not change c, nor appending to c it.
+func (c *chunked[T]) share() chunked[T] {
+	s := chunked[T]{chunks: slices.Clone(c.chunks), n: c.n, shared: len(c.chunks)}
+	if k := len(s.chunks) - 1; k >= 0 {
+		s.chunks[k] = slices.Clip(s.chunks[k])
+	}
+	c.shared = len(c.chunks)
+	return s
+}
