@@ -65,7 +65,7 @@ func TestChat(t *testing.T) {
 			// broadcaster when the client leaves.
 			for _, s := range screens {
 				ch := channel(t, tl, "client "+s.who)
-				if !slices.ContainsFunc(ch.Ops, func(op tracer.Op) bool {
+				if !slices.ContainsFunc(opsOf(ch, tracer.Close), func(op tracer.Op) bool {
 					return op.Kind == tracer.Close && op.G == bc.ID
 				}) {
 					t.Errorf("channel %q was not closed by the broadcaster", ch.Name)
@@ -154,7 +154,7 @@ func chatBroadcasts(t *testing.T, tl *tracer.Timeline, bc tracer.GID) []chatEven
 	}
 	var got []chosen
 	for _, c := range tl.Channels {
-		for _, op := range c.Ops {
+		for _, op := range c.Ops.All() {
 			if op.Select < 0 || op.G != bc {
 				continue
 			}

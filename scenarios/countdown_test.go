@@ -47,8 +47,8 @@ func TestCountdown(t *testing.T) {
 				if len(ticks) != tt.n || counts != tt.n {
 					t.Errorf("got %d ticks and %d counts, want %d of each", len(ticks), counts, tt.n)
 				}
-				if len(abort.Ops) != 0 {
-					t.Errorf("got %d operations on abort, want none", len(abort.Ops))
+				if abort.Ops.Len() != 0 {
+					t.Errorf("got %d operations on abort, want none", abort.Ops.Len())
 				}
 				return
 			}
@@ -67,7 +67,7 @@ func TestCountdown(t *testing.T) {
 					len(recvs), len(sends))
 			}
 			r, s := recvs[0], sends[0]
-			if r.End == tracer.NoTime || r.Send < 0 || abort.Ops[r.Send].G != s.G {
+			if r.End == tracer.NoTime || r.Send < 0 || abort.Ops.At(int(r.Send)).G != s.G {
 				t.Errorf("abort receive ending at %d got send %d, want it completed with "+
 					"the only send", r.End, r.Send)
 			}

@@ -39,7 +39,7 @@ func TestDuTotals(t *testing.T) {
 			duCheckTmpEmpty(t, tree.tmp)
 			duCheckWalkers(t, tl, ".walkDir", tree.dirs)
 			duCheckSema(t, tl)
-			if got := len(channel(t, tl, "sema").Ops); got != 2*tree.dirs {
+			if got := channel(t, tl, "sema").Ops.Len(); got != 2*tree.dirs {
 				t.Errorf("sema: got %d operations, want %d: one acquire and one release per directory",
 					got, 2*tree.dirs)
 			}
@@ -280,7 +280,7 @@ func duCheckFileSizes(t *testing.T, tl *tracer.Timeline, sends int64) {
 		t.Errorf("fileSizes: got %d completed sends, want %d", got, sends)
 	}
 	received := 0
-	for _, op := range c.Ops {
+	for _, op := range c.Ops.All() {
 		if op.Kind == tracer.Recv && op.End != tracer.NoTime && op.OK {
 			received++
 		}

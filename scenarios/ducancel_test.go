@@ -143,7 +143,7 @@ func duUsedSema(tl *tracer.Timeline, g tracer.GID) bool {
 		if c.Name != "sema" {
 			continue
 		}
-		for _, op := range c.Ops {
+		for _, op := range c.Ops.All() {
 			if op.G == g {
 				return true
 			}

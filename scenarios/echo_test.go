@@ -66,21 +66,21 @@ func TestEcho(t *testing.T) {
 				t.Fatalf("got %d printEchoes goroutines, want 1", len(copiers))
 			}
 			done := channel(t, tl, "done")
-			if len(done.Ops) != 2 {
-				t.Fatalf("got %d operations on done, want a send and a receive", len(done.Ops))
+			if done.Ops.Len() != 2 {
+				t.Fatalf("got %d operations on done, want a send and a receive", done.Ops.Len())
 			}
 			kind := func(k tracer.OpKind) func(tracer.Op) bool {
 				return func(op tracer.Op) bool { return op.Kind == k }
 			}
-			send := slices.IndexFunc(done.Ops, kind(tracer.Send))
-			recv := slices.IndexFunc(done.Ops, kind(tracer.Recv))
+			send := slices.IndexFunc(opsOf(done, 0), kind(tracer.Send))
+			recv := slices.IndexFunc(opsOf(done, 0), kind(tracer.Recv))
 			if send < 0 || recv < 0 {
 				t.Fatalf("got ops %+v on done, want a send and a receive", done.Ops)
 			}
-			if g := done.Ops[send].G; g != copiers[0].ID {
+			if g := done.Ops.At(int(send)).G; g != copiers[0].ID {
 				t.Errorf("done was sent by goroutine %d, want printEchoes's %d", g, copiers[0].ID)
 			}
-			r := done.Ops[recv]
+			r := done.Ops.At(int(recv))
 			if r.G != copiers[0].Parent || r.End == tracer.NoTime || r.Send != int32(send) {
 				t.Errorf("receive on done by %d, paired with op %d, "+
 					"want one by main (%d) paired with the send (%d)",

@@ -80,11 +80,12 @@ func channel(t *testing.T, tl *tracer.Timeline, name string) *tracer.Channel {
 	return found
 }
 
-// opsOf returns c's operations of the given kind, in the order they began.
+// opsOf returns c's operations of the given kind, or all for kind 0, in
+// the order they began.
 func opsOf(c *tracer.Channel, kind tracer.OpKind) []tracer.Op {
 	var ops []tracer.Op
-	for _, op := range c.Ops {
-		if op.Kind == kind {
+	for _, op := range c.Ops.All() {
+		if op.Kind == kind || kind == 0 {
 			ops = append(ops, op)
 		}
 	}
@@ -95,7 +96,7 @@ func opsOf(c *tracer.Channel, kind tracer.OpKind) []tracer.Op {
 // completed, that is whose End is known.
 func completed(c *tracer.Channel, kind tracer.OpKind) int {
 	n := 0
-	for _, op := range c.Ops {
+	for _, op := range c.Ops.All() {
 		if op.Kind == kind && op.End != tracer.NoTime {
 			n++
 		}
@@ -120,7 +121,7 @@ func mostHeld(c *tracer.Channel) int {
 		delta int
 	}
 	var changes []change
-	for _, op := range c.Ops {
+	for _, op := range c.Ops.All() {
 		switch {
 		case op.Kind == tracer.Send && op.End != tracer.NoTime:
 			changes = append(changes, change{op.End, +1})

@@ -39,11 +39,11 @@ func (b *builder) annotation(g GID, t Time, msg string, stk int32) {
 		}
 		ci, _ := b.channel(a.Chan)
 		c := b.tl.Channels[ci]
-		c.Ops = appendDoubling(c.Ops, Op{
+		c.Ops.list.add(Op{
 			Kind: kind, G: g, Start: t, End: NoTime, Value: a.Value,
 			Seq: a.Seq, Send: -1, OK: true, Select: -1, Stack: stk,
 		})
-		s.opChan, s.op = ci, int32(len(c.Ops)-1)
+		s.opChan, s.op = ci, int32(c.Ops.Len()-1)
 		s.inheritOp = false
 
 	case probe.VerbSent, probe.VerbRecvd:
@@ -55,7 +55,7 @@ func (b *builder) annotation(g GID, t Time, msg string, stk int32) {
 		if s.opChan != ci || s.op < 0 {
 			return // the trace began after this operation did
 		}
-		op := &b.tl.Channels[ci].Ops[s.op]
+		op := b.tl.Channels[ci].Ops.list.mut(int(s.op))
 		op.End = t
 		kind := StepSend
 		if a.Verb == probe.VerbRecvd {
@@ -71,8 +71,8 @@ func (b *builder) annotation(g GID, t Time, msg string, stk int32) {
 	case probe.VerbClose:
 		ci, _ := b.channel(a.Chan)
 		c := b.tl.Channels[ci]
-		c.Ops = appendDoubling(c.Ops, Op{Kind: Close, G: g, Start: t, End: t, Send: -1, Select: -1, Stack: stk})
-		b.step(Step{Time: t, Kind: StepClose, G: g, Chan: ci, Op: int32(len(c.Ops) - 1)})
+		c.Ops.list.add(Op{Kind: Close, G: g, Start: t, End: t, Send: -1, Select: -1, Stack: stk})
+		b.step(Step{Time: t, Kind: StepClose, G: g, Chan: ci, Op: int32(c.Ops.Len() - 1)})
 
 	case probe.VerbSelect:
 		b.selects[a.Select] = int32(len(b.tl.Selects))
@@ -147,8 +147,8 @@ func (b *builder) choseStep(g GID, si int32, a probe.Annotation, t Time) Step {
 			op.Kind, op.Seq, op.OK, op.Value = Recv, a.Seq, a.OK, a.Value
 		}
 		c := b.tl.Channels[sc.Chan]
-		c.Ops = appendDoubling(c.Ops, op)
-		step.Chan, step.Op = sc.Chan, int32(len(c.Ops)-1)
+		c.Ops.list.add(op)
+		step.Chan, step.Op = sc.Chan, int32(c.Ops.Len()-1)
 	}
 	for i := range sel.Cases {
 		delete(b.caseSeqs, [2]int64{int64(si), int64(i)})

@@ -2,7 +2,6 @@ package tracer
 
 import (
 	"encoding/binary"
-	"slices"
 	"strconv"
 
 	xtrace "golang.org/x/exp/trace"
@@ -282,18 +281,6 @@ func (b *builder) closeSpan(s *gstate, t Time) {
 		sp.Block = s.block
 	}
 	s.g.Spans.Append(sp)
-}
-
-// appendDoubling appends v to s, doubling the capacity when full. append
-// grows a big slice by a quarter at a time, which for the operations of a
-// busy channel allocates five times their final size, and cost, for spans
-// before they were compact, a fifth of the reading's CPU in copies and
-// collections.
-func appendDoubling[T any](s []T, v T) []T {
-	if len(s) == cap(s) {
-		s = slices.Grow(s, max(len(s), 4))
-	}
-	return append(s, v)
 }
 
 // openBlock records that the goroutine began to wait, tying the wait to

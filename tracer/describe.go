@@ -71,7 +71,7 @@ func (t *Timeline) Describe(s Step) string {
 		}
 		return fmt.Sprintf("%s made %s (capacity %d)", who, t.ChanName(s.Chan), c.Cap)
 	case StepSend, StepRecv, StepClose:
-		return who + " " + t.opText(s.Chan, t.Channels[s.Chan].Ops[s.Op])
+		return who + " " + t.opText(s.Chan, t.Channels[s.Chan].Ops.At(int(s.Op)))
 	case StepSelect:
 		return who + " " + t.selectText(s)
 	case StepLog:
@@ -89,7 +89,7 @@ func (t *Timeline) blockText(b Block) string {
 	}
 	switch {
 	case b.Chan >= 0:
-		op := t.Channels[b.Chan].Ops[b.Op]
+		op := t.Channels[b.Chan].Ops.At(int(b.Op))
 		if op.Kind == Send {
 			text += " of " + op.Value
 		}
@@ -122,7 +122,7 @@ func (t *Timeline) selectText(s Step) string {
 		return "left a select by its default case"
 	}
 	return "chose, in a select over " + t.caseList(sel) + ": " +
-		t.opText(s.Chan, t.Channels[s.Chan].Ops[s.Op])
+		t.opText(s.Chan, t.Channels[s.Chan].Ops.At(int(s.Op)))
 }
 
 // caseList names a select's cases: "send to naturals, receive from abort".
@@ -168,7 +168,7 @@ func (t *Timeline) StepStack(s Step) int32 {
 		return t.Goroutine(s.G).Blocks.At(int(s.Block)).Stack
 	case StepSend, StepRecv, StepClose, StepSelect:
 		if s.Chan >= 0 && s.Op >= 0 {
-			return t.Channels[s.Chan].Ops[s.Op].Stack
+			return t.Channels[s.Chan].Ops.At(int(s.Op)).Stack
 		}
 		if s.Select >= 0 {
 			return t.Selects[s.Select].Stack

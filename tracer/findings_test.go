@@ -74,7 +74,7 @@ func sendForever(c probe.Sender[int]) { c.Send(1) }
 func findSender(t *testing.T, tl *tracer.Timeline, name string) tracer.GID {
 	t.Helper()
 	_, c := chanByName(t, tl, name)
-	for _, op := range c.Ops {
+	for _, op := range c.Ops.All() {
 		if op.Kind == tracer.Send {
 			return op.G
 		}

@@ -70,14 +70,14 @@ func (b *builder) recoverSends() {
 		return
 	}
 	for ci, c := range tl.Channels {
-		for _, op := range c.Ops {
+		for _, op := range c.Ops.All() {
 			sc, ok := open[key{int32(ci), op.Seq}]
 			if op.Kind != Recv || !op.OK || op.End == NoTime || !ok {
 				continue
 			}
 			sel := &tl.Selects[sc[0]]
 			sel.Chosen = int(sc[1])
-			c.Ops = append(c.Ops, Op{
+			c.Ops.list.add(Op{
 				Kind: Send, G: sel.G, Start: sel.Start, End: op.End, Seq: op.Seq,
 				Value: sel.Cases[sc[1]].Value, Send: -1, OK: true,
 				Select: int32(sc[0]), Stack: sel.Stack,
@@ -103,19 +103,24 @@ func (b *builder) sortOps() {
 	tl := b.tl
 	perms := make([][]int32, len(tl.Channels)) // old index -> new, or nil
 	for ci, c := range tl.Channels {
-		if slices.IsSortedFunc(c.Ops, byStart) {
+		at := func(i int32) *Op { return c.Ops.list.ref(int(i)) }
+		sorted := true
+		for i := 1; i < c.Ops.Len() && sorted; i++ {
+			sorted = byStart(*at(int32(i - 1)), *at(int32(i))) <= 0
+		}
+		if sorted {
 			continue
 		}
-		order := make([]int32, len(c.Ops))
+		order := make([]int32, c.Ops.Len())
 		for i := range order {
 			order[i] = int32(i)
 		}
-		slices.SortStableFunc(order, func(x, y int32) int { return byStart(c.Ops[x], c.Ops[y]) })
-		perm := make([]int32, len(c.Ops))
-		ops := make([]Op, len(c.Ops))
+		slices.SortStableFunc(order, func(x, y int32) int { return byStart(*at(x), *at(y)) })
+		perm := make([]int32, c.Ops.Len())
+		var ops Ops
 		for newi, oldi := range order {
 			perm[oldi] = int32(newi)
-			ops[newi] = c.Ops[oldi]
+			ops.list.add(*at(oldi))
 		}
 		c.Ops = ops
 		perms[ci] = perm
@@ -154,22 +159,27 @@ func byStart(x, y Op) int {
 // by the sequence number the value carried.
 func pairOps(tl *Timeline) {
 	for _, c := range tl.Channels {
-		sends := sendsBySeq(c.Ops)
-		for i := range c.Ops {
-			op := &c.Ops[i]
+		ops := &c.Ops.list
+		sends := sendsBySeq(&c.Ops)
+		for i := range ops.n {
+			op := *ops.ref(i)
 			if op.Kind != Recv || op.End == NoTime || !op.OK || op.Seq == 0 {
 				continue
 			}
-			if si := sends.find(op.Seq); si >= 0 {
-				op.Send = si
-				if c.Ops[si].End == NoTime {
-					// The trace stopped before the sender noted that
-					// its send completed; the receive shows it did.
-					c.Ops[si].End = op.End
-				}
-				if op.Value == "" {
-					op.Value = c.Ops[si].Value
-				}
+			si := sends.find(op.Seq)
+			if si < 0 {
+				continue
+			}
+			send := *ops.ref(int(si))
+			if send.End == NoTime {
+				// The trace stopped before the sender noted that its
+				// send completed; the receive shows it did.
+				ops.mut(int(si)).End = op.End
+			}
+			recv := ops.mut(i)
+			recv.Send = si
+			if recv.Value == "" {
+				recv.Value = send.Value
 			}
 		}
 	}
@@ -186,10 +196,10 @@ type seqIndex struct {
 }
 
 // sendsBySeq indexes ops' sends by sequence number.
-func sendsBySeq(ops []Op) seqIndex {
+func sendsBySeq(ops *Ops) seqIndex {
 	var x seqIndex
 	n := 0
-	for _, op := range ops {
+	for _, op := range ops.All() {
 		if op.Kind == Send && op.Seq > 0 {
 			n++
 		}
@@ -198,7 +208,7 @@ func sendsBySeq(ops []Op) seqIndex {
 	for i := range x.dense {
 		x.dense[i] = -1
 	}
-	for i, op := range ops {
+	for i, op := range ops.All() {
 		switch {
 		case op.Kind != Send || op.Seq == 0:
 		case op.Seq < uint64(len(x.dense)):

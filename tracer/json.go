@@ -99,8 +99,8 @@ func WriteJSON(w io.Writer, tl *Timeline) error {
 		out.Goroutines = append(out.Goroutines, jg)
 	}
 	for _, c := range tl.Channels {
-		jc := jsonChannel{ID: c.ID, Name: c.Name, Cap: c.Cap, External: c.External, Ops: make([]jsonOp, 0, len(c.Ops))}
-		for _, op := range c.Ops {
+		jc := jsonChannel{ID: c.ID, Name: c.Name, Cap: c.Cap, External: c.External, Ops: make([]jsonOp, 0, c.Ops.Len())}
+		for _, op := range c.Ops.All() {
 			jo := jsonOp{
 				Op: opNames[op.Kind], G: int64(op.G), StartNs: int64(op.Start),
 				EndNs: optTime(op.End), Value: op.Value, Select: op.Select >= 0,

@@ -71,7 +71,7 @@ type Channel struct {
 	Cap      int
 	External bool // not made by the probe (a ticker's): receives only
 	Made     Time // NoTime when the trace does not show it being made
-	Ops      []Op
+	Ops      Ops
 }
 
 // OpKind is what an operation on a channel does.

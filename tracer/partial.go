@@ -90,7 +90,7 @@ func (b *builder) snapshot() *Timeline {
 	tl.Channels = make([]*Channel, len(b.tl.Channels))
 	for i, ch := range b.tl.Channels {
 		c := *ch
-		c.Ops = slices.Clone(ch.Ops)
+		c.Ops = Ops{list: ch.Ops.list.share()}
 		tl.Channels[i] = &c
 	}
 	tl.Selects = slices.Clone(b.tl.Selects)

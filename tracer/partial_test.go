@@ -30,7 +30,7 @@ func digest(tl *tracer.Timeline) uint64 {
 		}
 	}
 	for _, c := range tl.Channels {
-		for _, op := range c.Ops {
+		for _, op := range c.Ops.All() {
 			mix(int64(op.G), int64(op.Start), int64(op.End), int64(op.Seq), int64(op.Send), int64(len(op.Value)))
 		}
 	}
@@ -154,8 +154,8 @@ func checkPartials(t *testing.T, data []byte) {
 			}
 		}
 		for ci, c := range tl.Channels {
-			for k, op := range c.Ops {
-				w := whole.Channels[ci].Ops[k]
+			for k, op := range c.Ops.All() {
+				w := whole.Channels[ci].Ops.At(int(k))
 				if op.G != w.G || op.Kind != w.Kind || op.Start != w.Start {
 					t.Fatalf("partial %d: %s op %d is %+v, whole %+v", i, c.Name, k, op, w)
 				}

@@ -110,7 +110,7 @@ func checkPipeline(t *testing.T, tl *tracer.Timeline, n, buffer int) {
 				t.Errorf("got cap %d, want %d", tc.c.Cap, buffer)
 			}
 			var sends, recvs, closes, zeros int
-			for _, op := range tc.c.Ops {
+			for _, op := range tc.c.Ops.All() {
 				if op.End == tracer.NoTime {
 					t.Errorf("op %+v never completed", op)
 				}
@@ -128,7 +128,7 @@ func checkPipeline(t *testing.T, tl *tracer.Timeline, n, buffer int) {
 						zeros++
 						continue
 					}
-					if op.Send < 0 || tc.c.Ops[op.Send].Value != op.Value || op.Value != strconv.Itoa(tc.value(recvs)) {
+					if op.Send < 0 || tc.c.Ops.At(int(op.Send)).Value != op.Value || op.Value != strconv.Itoa(tc.value(recvs)) {
 						t.Errorf("receive %d: got %q paired with %d, want %d", recvs, op.Value, op.Send, tc.value(recvs))
 					}
 					recvs++
@@ -148,7 +148,7 @@ func checkPipeline(t *testing.T, tl *tracer.Timeline, n, buffer int) {
 		if b.Reason != "chan send" {
 			continue
 		}
-		if b.Chan < 0 || tl.Channels[b.Chan] != naturals || naturals.Ops[b.Op].Kind != tracer.Send {
+		if b.Chan < 0 || tl.Channels[b.Chan] != naturals || naturals.Ops.At(int(b.Op)).Kind != tracer.Send {
 			t.Errorf("counter's wait at %s is not tied to a send on naturals", tracer.FormatTime(b.Start))
 		}
 	}
@@ -184,7 +184,7 @@ func checkPipeline(t *testing.T, tl *tracer.Timeline, n, buffer int) {
 // receiver returns the goroutine that receives from c.
 func receiver(t *testing.T, c *tracer.Channel) tracer.GID {
 	t.Helper()
-	for _, op := range c.Ops {
+	for _, op := range c.Ops.All() {
 		if op.Kind == tracer.Recv {
 			return op.G
 		}

@@ -97,7 +97,7 @@ func (b *builder) stitch(p *builder) {
 		case !ok:
 			j = int32(len(tl.Channels))
 			nc := *c
-			nc.Ops = nil
+			nc.Ops = Ops{}
 			tl.Channels = append(tl.Channels, &nc)
 			b.chans[c.ID] = j
 		case p.made[int32(i)]:
@@ -125,7 +125,7 @@ func (b *builder) stitch(p *builder) {
 			if s == nil || s.opChan != ci || s.op < 0 {
 				continue
 			}
-			op := &tl.Channels[ci].Ops[s.op]
+			op := tl.Channels[ci].Ops.list.mut(int(s.op))
 			op.End = f.t
 			if f.a.Verb == probe.VerbRecvd {
 				op.Seq, op.OK = f.a.Seq, f.a.OK
@@ -159,15 +159,14 @@ func (b *builder) stitch(p *builder) {
 	opOff := make([]int32, len(pt.Channels))
 	for i, c := range pt.Channels {
 		bc := tl.Channels[chanOf[i]]
-		opOff[i] = int32(len(bc.Ops))
-		for k := range c.Ops {
-			op := &c.Ops[k]
+		opOff[i] = int32(bc.Ops.Len())
+		for _, op := range c.Ops.All() {
 			op.Stack = stack(op.Stack)
 			if op.Select >= 0 {
 				op.Select += selOff
 			}
+			bc.Ops.list.add(op)
 		}
-		bc.Ops = appendPart(bc.Ops, c.Ops)
 	}
 	for _, sel := range pt.Selects {
 		sel.Stack = stack(sel.Stack)
@@ -372,13 +371,4 @@ func (b *builder) stitch(p *builder) {
 	if p.end != NoTime {
 		b.end = p.end
 	}
-}
-
-// appendPart returns s with the part's more after it: more itself when s
-// is empty, which saves copying the slices of what began in the part.
-func appendPart[T any](s, more []T) []T {
-	if len(s) == 0 {
-		return more
-	}
-	return append(s, more...)
 }

@@ -189,8 +189,8 @@ func synthetic(goroutines, spans, channels, ops int) *tracer.Timeline {
 	// The channels, their operations spread evenly over the run.
 	every := max(end/tracer.Time(ops), 1)
 	for c := range channels {
-		ch := &tracer.Channel{ID: uint64(c + 1), Name: fmt.Sprintf("ch%d", c), Made: 0,
-			Ops: make([]tracer.Op, ops)}
+		ch := &tracer.Channel{ID: uint64(c + 1), Name: fmt.Sprintf("ch%d", c), Made: 0}
+		list := make([]tracer.Op, ops)
 		sender, receiver := tracer.GID(2*c%goroutines+1), tracer.GID((2*c+1)%goroutines+1)
 		for o := range ops {
 			op := tracer.Op{Kind: tracer.Send, G: sender, Start: tracer.Time(o) * every,
@@ -199,8 +199,9 @@ func synthetic(goroutines, spans, channels, ops int) *tracer.Timeline {
 			if o%2 == 1 {
 				op.Kind, op.G, op.Send, op.OK = tracer.Recv, receiver, int32(o-1), true
 			}
-			ch.Ops[o] = op
+			list[o] = op
 		}
+		ch.Ops = tracer.MakeOps(list...)
 		tl.Channels = append(tl.Channels, ch)
 	}
 
@@ -209,7 +210,7 @@ func synthetic(goroutines, spans, channels, ops int) *tracer.Timeline {
 	var steps []tracer.Step
 	for o := range ops {
 		for c, ch := range tl.Channels {
-			op := ch.Ops[o]
+			op := ch.Ops.At(int(o))
 			kind := tracer.StepSend
 			if op.Kind == tracer.Recv {
 				kind = tracer.StepRecv

@@ -139,7 +139,7 @@ func channelAt(ix *index, ci int, k int32) channelState {
 		st.name = tl.ChanName(int32(ci))
 	}
 	ch.showing(c, tl.Steps.At(int(k)).Time, k, func(i int) {
-		op := c.Ops[i]
+		op := c.Ops.At(int(i))
 		done := ch.opEnd[i] <= k
 		switch {
 		case op.Kind == tracer.Send && !done:

@@ -133,7 +133,7 @@ func smallTimeline() *tracer.Timeline {
 			{ID: 2, Name: "main.consumer", Parent: 1, Created: 1, Ended: tracer.NoTime},
 		},
 		Channels: []*tracer.Channel{
-			{ID: 1, Name: "jobs", Cap: 2, Ops: []tracer.Op{
+			{ID: 1, Name: "jobs", Cap: 2, Ops: tracer.MakeOps(
 				op(tracer.Send, 1, 10, 11, "a", -1), // 0
 				op(tracer.Send, 1, 20, 21, "b", -1), // 1
 				op(tracer.Recv, 2, 30, 31, "a", 0),  // 2
@@ -141,20 +141,20 @@ func smallTimeline() *tracer.Timeline {
 				op(tracer.Send, 1, 50, 61, "d", -1), // 4: blocks, the buffer is full
 				op(tracer.Recv, 2, 60, 61, "b", 1),  // 5
 				op(tracer.Close, 1, 70, 70, "", -1), // 6
-			}},
-			{ID: 2, Name: "done", Cap: 0, Ops: []tracer.Op{
+			)},
+			{ID: 2, Name: "done", Cap: 0, Ops: tracer.MakeOps(
 				op(tracer.Recv, 2, 5, 81, "", -1),   // 0: the zero value of a closed channel
 				op(tracer.Close, 1, 80, 80, "", -1), // 1
-			}},
-			{ID: 3, Name: "", Cap: 0, Ops: []tracer.Op{
+			)},
+			{ID: 3, Name: "", Cap: 0, Ops: tracer.MakeOps(
 				op(tracer.Send, 1, 82, 90, "7", -1), // 0
 				op(tracer.Recv, 2, 83, 91, "7", 0),  // 1
-			}},
-			{ID: 4, Name: "stuck", Cap: 1, Ops: []tracer.Op{
+			)},
+			{ID: 4, Name: "stuck", Cap: 1, Ops: tracer.MakeOps(
 				op(tracer.Send, 1, 92, 93, "x", -1),            // 0: never received
 				op(tracer.Send, 1, 94, tracer.NoTime, "y", -1), // 1: the buffer is full
 				op(tracer.Recv, 2, 96, tracer.NoTime, "", -1),  // 2: never completes
-			}},
+			)},
 		},
 		Steps: tracer.MakeSteps(
 			step(11, tracer.StepSend, 1, chJobs, 0),     // 0
@@ -282,7 +282,7 @@ func channelAtByScan(ix *index, ci int, k int32) channelState {
 	c, ch := tl.Channels[ci], &ix.chans[ci]
 	t := tl.Steps.At(int(k)).Time
 	var st channelState
-	for i, op := range c.Ops {
+	for i, op := range c.Ops.All() {
 		if op.Start > t {
 			break
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/gocspviz/gocspviz/tracer"
@@ -75,14 +76,14 @@ func newIndex(tl *tracer.Timeline, showSystem bool) *index {
 	ix.chans = make([]chanIndex, len(tl.Channels))
 	for ci, c := range tl.Channels {
 		ch := &ix.chans[ci]
-		ch.opEnd, ch.recvOf = make([]int32, len(c.Ops)), make([]int32, len(c.Ops))
-		for i := range c.Ops {
+		ch.opEnd, ch.recvOf = make([]int32, c.Ops.Len()), make([]int32, c.Ops.Len())
+		for i := range c.Ops.All() {
 			ch.opEnd[i], ch.recvOf[i] = never, -1
 		}
 
 		// Not in the loop above: on an unbuffered channel a receive
 		// often begins before the send it gets.
-		for i, op := range c.Ops {
+		for i, op := range c.Ops.All() {
 			if op.Kind == tracer.Recv && op.Send >= 0 {
 				ch.recvOf[op.Send] = int32(i)
 			}
@@ -94,7 +95,7 @@ func newIndex(tl *tracer.Timeline, showSystem bool) *index {
 		// Checkpoints a square root of the operations apart, at least
 		// 64: a query scans at most that many, and the checkpoints cost
 		// as much.
-		ix.chans[ci].checkpoint(tl, c, max(64, int(math.Sqrt(float64(len(c.Ops))))))
+		ix.chans[ci].checkpoint(tl, c, max(64, int(math.Sqrt(float64(c.Ops.Len())))))
 	}
 	return ix
 }
@@ -175,7 +176,7 @@ func (ix *index) mark(k int32) (tracer.Time, tracer.OpKind) {
 	if s.Kind == tracer.StepLog {
 		return s.Time, markLog
 	}
-	return s.Time, ix.tl.Channels[s.Chan].Ops[s.Op].Kind
+	return s.Time, ix.tl.Channels[s.Chan].Ops.At(int(s.Op)).Kind
 }
 
 // indexWaits fills in each channel operation's wait: the one tied to the
@@ -184,8 +185,8 @@ func (ix *index) indexWaits() {
 	tl := ix.tl
 	selWait := map[int32]int32{}
 	for ci, c := range tl.Channels {
-		ix.chans[ci].wait = make([]int32, len(c.Ops))
-		for i := range c.Ops {
+		ix.chans[ci].wait = make([]int32, c.Ops.Len())
+		for i := range c.Ops.All() {
 			ix.chans[ci].wait[i] = -1
 		}
 	}
@@ -203,7 +204,7 @@ func (ix *index) indexWaits() {
 		return
 	}
 	for ci, c := range tl.Channels {
-		for i, op := range c.Ops {
+		for i, op := range c.Ops.All() {
 			if b, ok := selWait[op.Select]; ok && op.Select >= 0 && ix.chans[ci].wait[i] < 0 {
 				ix.chans[ci].wait[i] = b
 			}
@@ -214,10 +215,10 @@ func (ix *index) indexWaits() {
 // checkpoint fills in gone, closed and the checkpoints of channel c, every
 // so many operations, once opEnd and recvOf are known.
 func (ch *chanIndex) checkpoint(tl *tracer.Timeline, c *tracer.Channel, every int) {
-	n := len(c.Ops)
+	n := c.Ops.Len()
 	ch.gone = make([]int32, n)
 	ch.closed = never
-	for i, op := range c.Ops {
+	for i, op := range c.Ops.All() {
 		ch.gone[i] = ch.opEnd[i]
 		switch {
 		case op.Kind == tracer.Send && ch.recvOf[i] >= 0:
@@ -234,7 +235,7 @@ func (ch *chanIndex) checkpoint(tl *tracer.Timeline, c *tracer.Channel, every in
 	var open []int32
 	for cp := 1; cp < len(ch.open); cp++ {
 		// The first step by which operations [0, cp*every) have all begun.
-		last := c.Ops[cp*ch.every-1].Start
+		last := c.Ops.At(int(cp*ch.every - 1)).Start
 		k := tl.Steps.Search(last)
 		var next []int32
 		for _, i := range open {
@@ -254,12 +255,7 @@ func (ch *chanIndex) checkpoint(tl *tracer.Timeline, c *tracer.Channel, every in
 // showing calls visit, in the order they began, for the operations of
 // channel c that show at step k: begun by then, and not yet gone.
 func (ch *chanIndex) showing(c *tracer.Channel, t tracer.Time, k int32, visit func(i int)) {
-	begun, _ := slices.BinarySearchFunc(c.Ops, t, func(op tracer.Op, t tracer.Time) int {
-		if op.Start <= t {
-			return -1
-		}
-		return 1
-	})
+	begun := sort.Search(c.Ops.Len(), func(i int) bool { return c.Ops.At(i).Start > t })
 	cp := begun / ch.every
 	for _, i := range ch.open[cp] {
 		if ch.gone[i] > k {

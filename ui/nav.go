@@ -121,7 +121,7 @@ func (ix *index) handoff(s tracer.Step) (int32, bool) {
 		s.Chan < 0 || s.Op < 0 {
 		return -1, false
 	}
-	op := ix.tl.Channels[s.Chan].Ops[s.Op]
+	op := ix.tl.Channels[s.Chan].Ops.At(int(s.Op))
 	other := op.Send
 	if op.Kind == tracer.Send {
 		other = ix.chans[s.Chan].recvOf[s.Op]
@@ -133,7 +133,7 @@ func (ix *index) handoff(s tracer.Step) (int32, bool) {
 // goroutine of operation other, the other half of its handoff, or -1 and
 // why there is none.
 func (ix *index) wokeIn(s tracer.Step, other int32) (int, string) {
-	op := ix.tl.Channels[s.Chan].Ops[other]
+	op := ix.tl.Channels[s.Chan].Ops.At(int(other))
 	name := ix.tl.Name(op.G)
 	b := ix.chans[s.Chan].wait[other]
 	g := ix.tl.Goroutine(op.G)

@@ -130,11 +130,11 @@ func TestWakeForwardFollowsHandoffs(t *testing.T) {
 			if s.Kind != tracer.StepSend && s.Kind != tracer.StepRecv || s.Op < 0 {
 				continue
 			}
-			ops := tl.Channels[s.Chan].Ops
-			other := ops[s.Op].Send
-			if ops[s.Op].Kind == tracer.Send {
+			ops := &tl.Channels[s.Chan].Ops
+			other := ops.At(int(s.Op)).Send
+			if ops.At(int(s.Op)).Kind == tracer.Send {
 				other = -1
-				for i, op := range ops {
+				for i, op := range ops.All() {
 					if op.Kind == tracer.Recv && op.Send == s.Op {
 						other = int32(i)
 					}
@@ -144,7 +144,7 @@ func TestWakeForwardFollowsHandoffs(t *testing.T) {
 				continue
 			}
 			want := -1
-			h := tl.Goroutine(ops[other].G)
+			h := tl.Goroutine(ops.At(int(other)).G)
 			for _, blk := range h.Blocks.All() {
 				if blk.Chan != s.Chan || blk.Op != other || blk.WokenBy != s.G {
 					continue

@@ -136,7 +136,7 @@ func writeSummaryOf(w io.Writer, l *loaded) error {
 		}
 	}
 	for _, c := range tl.Channels {
-		ops += len(c.Ops)
+		ops += c.Ops.Len()
 	}
 
 	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
