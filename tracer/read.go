@@ -76,6 +76,15 @@ func oneLine(err error) string {
 	return strings.TrimRight(msg, ": ")
 }
 
+// GCPercent is the garbage collector's percent (see debug.SetGCPercent)
+// that a program holding a big timeline does well to run with: a timeline
+// is mostly data without pointers, which the collector gets through
+// quickly, and the heap's growth the default of 100 allows between two
+// collections was a sixth of the peak memory of a read. At 50, reading
+// pipeline -n 100000 peaked at 97 MB instead of 106-115 MB, and took 3%
+// longer.
+const GCPercent = 50
+
 // progressEvery is how many bytes Read lets pass between progress calls.
 const progressEvery = 1 << 20
 

@@ -5,7 +5,8 @@
 // `go test -trace` of a standard-library package (net/http by default:
 // its tests run long enough to make a trace of many generations).
 //
-// "load" is tracer.Read as gocspviz calls it on this machine; "in 2 parts"
+// "load" is tracer.Read as gocspviz calls it on this machine (with the
+// collector at tracer.GCPercent, as gocspviz runs it); "in 2 parts"
 // forces the reading of a trace in two parts at once (see tracer's
 // parts.go), which Read does by itself on four cores or more.
 //
@@ -27,6 +28,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -89,6 +91,7 @@ func measure(how, path string) error {
 		}
 	} else {
 		// As gocspviz reads it on this machine, or in two parts.
+		debug.SetGCPercent(tracer.GCPercent)
 		var o tracer.ReadOptions
 		if how == "-parts" {
 			o.Parts = 2

@@ -18,6 +18,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
+
+	"github.com/gocspviz/gocspviz/tracer"
 )
 
 const usage = `gocspviz shows goroutines and channels at work.
@@ -46,6 +49,9 @@ Run "gocspviz run SCENARIO -h" for a scenario's own flags.
 var errUsage = errors.New("usage")
 
 func main() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(tracer.GCPercent)
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
