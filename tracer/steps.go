@@ -45,10 +45,15 @@ func (s *Steps) At(i int) Step { return s.ref(i).unpack() }
 // All yields the steps in order, with their indexes.
 func (s *Steps) All() iter.Seq2[int, Step] {
 	return func(yield func(int, Step) bool) {
-		for i := range s.n {
-			if !yield(i, s.ref(i).unpack()) {
-				return
+		i, from := 0, s.off
+		for _, chunk := range s.chunks {
+			for j := from; j < len(chunk) && i < s.n; j++ {
+				if !yield(i, chunk[j].unpack()) {
+					return
+				}
+				i++
 			}
+			from = 0
 		}
 	}
 }

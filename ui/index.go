@@ -101,66 +101,93 @@ func newIndex(tl *tracer.Timeline, showSystem bool) *index {
 }
 
 // indexSteps lists the steps shown, each goroutine's steps, wake-ups and
-// marks, and when each channel operation completed. It counts first and
-// fills slices of the right length: a trace has millions of steps, and
-// lists grown by append took several times their size.
+// marks, and when each channel operation completed. A trace has millions
+// of steps: it looks each step's goroutines up in a map once, through a
+// cache of the last few, and counts first to fill lists of the right length
+// (lists grown by append took several times their size, and a map
+// lookup for each list of each step, most of the index's time).
 func (ix *index) indexSteps() {
 	tl := ix.tl
-	type counts struct{ steps, wokenAt, woke, marks int32 }
-	per := map[tracer.GID]*counts{}
-	of := func(g tracer.GID) *counts {
-		c := per[g]
-		if c == nil {
-			c = &counts{}
-			per[g] = c
+	type lists struct {
+		id                              tracer.GID
+		shown                           bool // its steps are shown
+		steps, wokenAt, woke, marks     []int32
+		nSteps, nWokenAt, nWoke, nMarks int32
+	}
+	var all []lists
+	dense := map[tracer.GID]int32{}
+	// The goroutines met last, by their ids' low bits: a pipeline's
+	// steps go round a few goroutines.
+	var cacheID [8]tracer.GID
+	var cacheAt [8]int32
+	for i := range cacheAt {
+		cacheAt[i] = -1
+	}
+	of := func(id tracer.GID) *lists {
+		c := id & 7
+		if cacheAt[c] < 0 || cacheID[c] != id {
+			k, ok := dense[id]
+			if !ok {
+				k = int32(len(all))
+				dense[id] = k
+				all = append(all, lists{id: id, shown: ix.showSystem || !isSystem(tl, id)})
+			}
+			cacheID[c], cacheAt[c] = id, k
 		}
-		return c
+		return &all[cacheAt[c]]
 	}
 	shown := 0
 	for _, s := range tl.Steps.All() {
+		g := of(s.G)
 		if isMark(s) {
-			of(s.G).marks++
+			g.nMarks++
 		}
-		if ix.showSystem || !isSystem(tl, s.G) {
+		if g.shown {
 			shown++
-			of(s.G).steps++
+			g.nSteps++
 			if s.Kind == tracer.StepWake || s.Kind == tracer.StepCreate {
-				of(s.G).wokenAt++
+				g.nWokenAt++
 				if s.Other != tracer.NoG {
-					of(s.Other).woke++
+					of(s.Other).nWoke++
 				}
 			}
 		}
 	}
-	ix.steps = make([]int32, 0, shown)
-	ix.stepsOf = make(map[tracer.GID][]int32, len(per))
-	ix.wokenAt = make(map[tracer.GID][]int32, len(per))
-	ix.woke = make(map[tracer.GID][]int32, len(per))
-	ix.marks = make(map[tracer.GID][]int32, len(per))
-	for g, c := range per {
-		ix.stepsOf[g] = make([]int32, 0, c.steps)
-		ix.wokenAt[g] = make([]int32, 0, c.wokenAt)
-		ix.woke[g] = make([]int32, 0, c.woke)
-		ix.marks[g] = make([]int32, 0, c.marks)
+	for k := range all {
+		g := &all[k]
+		g.steps = make([]int32, 0, g.nSteps)
+		g.wokenAt = make([]int32, 0, g.nWokenAt)
+		g.woke = make([]int32, 0, g.nWoke)
+		g.marks = make([]int32, 0, g.nMarks)
 	}
+	ix.steps = make([]int32, 0, shown)
 	for i, s := range tl.Steps.All() {
 		if s.Chan >= 0 && s.Op >= 0 {
 			ix.chans[s.Chan].opEnd[s.Op] = int32(i)
 		}
+		g := of(s.G)
 		if isMark(s) {
-			ix.marks[s.G] = append(ix.marks[s.G], int32(i))
+			g.marks = append(g.marks, int32(i))
 		}
-		if ix.showSystem || !isSystem(tl, s.G) {
+		if g.shown {
 			pos := int32(len(ix.steps))
 			ix.steps = append(ix.steps, int32(i))
-			ix.stepsOf[s.G] = append(ix.stepsOf[s.G], pos)
+			g.steps = append(g.steps, pos)
 			if s.Kind == tracer.StepWake || s.Kind == tracer.StepCreate {
-				ix.wokenAt[s.G] = append(ix.wokenAt[s.G], pos)
+				g.wokenAt = append(g.wokenAt, pos)
 				if s.Other != tracer.NoG {
-					ix.woke[s.Other] = append(ix.woke[s.Other], pos)
+					w := of(s.Other)
+					w.woke = append(w.woke, pos)
 				}
 			}
 		}
+	}
+	ix.stepsOf = make(map[tracer.GID][]int32, len(all))
+	ix.wokenAt = make(map[tracer.GID][]int32, len(all))
+	ix.woke = make(map[tracer.GID][]int32, len(all))
+	ix.marks = make(map[tracer.GID][]int32, len(all))
+	for _, g := range all {
+		ix.stepsOf[g.id], ix.wokenAt[g.id], ix.woke[g.id], ix.marks[g.id] = g.steps, g.wokenAt, g.woke, g.marks
 	}
 }
 
