@@ -39,7 +39,7 @@ func (b *builder) annotation(g GID, t Time, msg string, stk int32) {
 		}
 		ci, _ := b.channel(a.Chan)
 		c := b.tl.Channels[ci]
-		c.Ops.list.add(Op{
+		c.Ops.add(Op{
 			Kind: kind, G: g, Start: t, End: NoTime, Value: a.Value,
 			Seq: a.Seq, Send: -1, OK: true, Select: -1, Stack: stk,
 		})
@@ -55,14 +55,9 @@ func (b *builder) annotation(g GID, t Time, msg string, stk int32) {
 		if s.opChan != ci || s.op < 0 {
 			return // the trace began after this operation did
 		}
-		op := b.tl.Channels[ci].Ops.list.mut(int(s.op))
-		op.End = t
+		b.tl.Channels[ci].Ops.complete(int(s.op), t, a)
 		kind := StepSend
 		if a.Verb == probe.VerbRecvd {
-			op.Seq, op.OK = a.Seq, a.OK
-			if a.HasVal {
-				op.Value = a.Value
-			}
 			kind = StepRecv
 		}
 		b.step(Step{Time: t, Kind: kind, G: g, Chan: ci, Op: s.op})
@@ -71,7 +66,7 @@ func (b *builder) annotation(g GID, t Time, msg string, stk int32) {
 	case probe.VerbClose:
 		ci, _ := b.channel(a.Chan)
 		c := b.tl.Channels[ci]
-		c.Ops.list.add(Op{Kind: Close, G: g, Start: t, End: t, Send: -1, Select: -1, Stack: stk})
+		c.Ops.add(Op{Kind: Close, G: g, Start: t, End: t, Send: -1, Select: -1, Stack: stk})
 		b.step(Step{Time: t, Kind: StepClose, G: g, Chan: ci, Op: int32(c.Ops.Len() - 1)})
 
 	case probe.VerbSelect:
@@ -147,7 +142,7 @@ func (b *builder) choseStep(g GID, si int32, a probe.Annotation, t Time) Step {
 			op.Kind, op.Seq, op.OK, op.Value = Recv, a.Seq, a.OK, a.Value
 		}
 		c := b.tl.Channels[sc.Chan]
-		c.Ops.list.add(op)
+		c.Ops.add(op)
 		step.Chan, step.Op = sc.Chan, int32(c.Ops.Len()-1)
 	}
 	for i := range sel.Cases {
@@ -164,7 +159,7 @@ func (b *builder) channel(id uint64) (i int32, fresh bool) {
 		return i, false
 	}
 	i = int32(len(b.tl.Channels))
-	b.tl.Channels = append(b.tl.Channels, &Channel{ID: id, Made: NoTime})
+	b.tl.Channels = append(b.tl.Channels, &Channel{ID: id, Made: NoTime, Ops: Ops{values: b.values}})
 	b.chans[id] = i
 	return i, true
 }

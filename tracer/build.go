@@ -52,6 +52,7 @@ type builder struct {
 	key      []byte                 // stackKey's buffer
 	sites    []string               // the site of each interned stack
 	names    *waitNames             // the reasons and sites of all the goroutines' waits
+	values   *valueArena            // the values of all the channels' operations
 	handles  map[xtrace.Stack]int32 // this generation's stack handles
 
 	// lastG is the goroutine looked up last: consecutive events are
@@ -85,6 +86,7 @@ func newBuilder() *builder {
 		taskTypes: map[xtrace.TaskID]string{},
 		handles:   map[xtrace.Stack]int32{},
 		names:     &waitNames{},
+		values:    &valueArena{},
 	}
 }
 

@@ -1,6 +1,7 @@
 package tracer
 
 import (
+	"cmp"
 	"fmt"
 	"path"
 	"slices"
@@ -77,7 +78,7 @@ func (b *builder) recoverSends() {
 			}
 			sel := &tl.Selects[sc[0]]
 			sel.Chosen = int(sc[1])
-			c.Ops.list.add(Op{
+			c.Ops.add(Op{
 				Kind: Send, G: sel.G, Start: sel.Start, End: op.End, Seq: op.Seq,
 				Value: sel.Cases[sc[1]].Value, Send: -1, OK: true,
 				Select: int32(sc[0]), Stack: sel.Stack,
@@ -103,10 +104,10 @@ func (b *builder) sortOps() {
 	tl := b.tl
 	perms := make([][]int32, len(tl.Channels)) // old index -> new, or nil
 	for ci, c := range tl.Channels {
-		at := func(i int32) *Op { return c.Ops.list.ref(int(i)) }
+		at := func(i int32) *packedOp { return c.Ops.list.ref(int(i)) }
 		sorted := true
 		for i := 1; i < c.Ops.Len() && sorted; i++ {
-			sorted = byStart(*at(int32(i - 1)), *at(int32(i))) <= 0
+			sorted = at(int32(i-1)).start <= at(int32(i)).start
 		}
 		if sorted {
 			continue
@@ -115,12 +116,12 @@ func (b *builder) sortOps() {
 		for i := range order {
 			order[i] = int32(i)
 		}
-		slices.SortStableFunc(order, func(x, y int32) int { return byStart(*at(x), *at(y)) })
+		slices.SortStableFunc(order, func(x, y int32) int { return cmp.Compare(at(x).start, at(y).start) })
 		perm := make([]int32, c.Ops.Len())
-		var ops Ops
+		ops := Ops{values: c.Ops.values}
 		for newi, oldi := range order {
 			perm[oldi] = int32(newi)
-			ops.list.add(*at(oldi))
+			ops.list.add(*at(oldi)) // in the same arena of values
 		}
 		c.Ops = ops
 		perms[ci] = perm
@@ -145,16 +146,6 @@ func (b *builder) sortOps() {
 	})
 }
 
-func byStart(x, y Op) int {
-	switch {
-	case x.Start < y.Start:
-		return -1
-	case x.Start > y.Start:
-		return 1
-	}
-	return 0
-}
-
 // pairOps names, for every completed receive, the send whose value it got,
 // by the sequence number the value carried.
 func pairOps(tl *Timeline) {
@@ -163,23 +154,23 @@ func pairOps(tl *Timeline) {
 		sends := sendsBySeq(&c.Ops)
 		for i := range ops.n {
 			op := *ops.ref(i)
-			if op.Kind != Recv || op.End == NoTime || !op.OK || op.Seq == 0 {
+			if op.kind != Recv || op.end == NoTime || !op.ok || op.seq == 0 {
 				continue
 			}
-			si := sends.find(op.Seq)
+			si := sends.find(op.seq)
 			if si < 0 {
 				continue
 			}
 			send := *ops.ref(int(si))
-			if send.End == NoTime {
+			if send.end == NoTime {
 				// The trace stopped before the sender noted that its
 				// send completed; the receive shows it did.
-				ops.mut(int(si)).End = op.End
+				ops.mut(int(si)).end = op.end
 			}
 			recv := ops.mut(i)
-			recv.Send = si
-			if recv.Value == "" {
-				recv.Value = send.Value
+			recv.send = si
+			if recv.value.len == 0 {
+				recv.value = send.value // in the same arena
 			}
 		}
 	}

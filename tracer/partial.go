@@ -78,7 +78,7 @@ func (b *builder) snapshot() *Timeline {
 	tl.Goroutines = make([]*Goroutine, len(b.tl.Goroutines))
 	tl.byID = make(map[GID]*Goroutine, len(b.tl.Goroutines))
 	clones := make(map[*Goroutine]*Goroutine, len(b.tl.Goroutines))
-	names := b.names.snapshot()
+	names, values := b.names.snapshot(), b.values.snapshot()
 	for i, g := range b.tl.Goroutines {
 		c := *g
 		c.Spans = g.Spans.clip()
@@ -90,7 +90,7 @@ func (b *builder) snapshot() *Timeline {
 	tl.Channels = make([]*Channel, len(b.tl.Channels))
 	for i, ch := range b.tl.Channels {
 		c := *ch
-		c.Ops = Ops{list: ch.Ops.list.share()}
+		c.Ops = ch.Ops.share(values)
 		tl.Channels[i] = &c
 	}
 	tl.Selects = slices.Clone(b.tl.Selects)

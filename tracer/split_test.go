@@ -110,11 +110,27 @@ func diff(a, b *tracer.Timeline) string {
 			return fmt.Sprintf("step %d: %+v (%s), %+v (%s)", i, a.Steps.At(i), a.Describe(a.Steps.At(i)), b.Steps.At(i), b.Describe(b.Steps.At(i)))
 		}
 	}
+	if len(a.Channels) != len(b.Channels) {
+		return fmt.Sprintf("%d channels, %d", len(a.Channels), len(b.Channels))
+	}
+	for i, c := range a.Channels {
+		d := b.Channels[i]
+		cc, dc := *c, *d
+		cc.Ops, dc.Ops = tracer.Ops{}, tracer.Ops{}
+		if !reflect.DeepEqual(cc, dc) || c.Ops.Len() != d.Ops.Len() {
+			return fmt.Sprintf("channel %d: %+v with %d operations, %+v with %d", i, cc, c.Ops.Len(), dc, d.Ops.Len())
+		}
+		for k := range c.Ops.Len() {
+			if c.Ops.At(k) != d.Ops.At(k) {
+				return fmt.Sprintf("channel %d operation %d: %+v, %+v", i, k, c.Ops.At(k), d.Ops.At(k))
+			}
+		}
+	}
 	for _, c := range []struct {
 		what string
 		x, y any
 	}{
-		{"steps", a.Steps.Len(), b.Steps.Len()}, {"channels", a.Channels, b.Channels},
+		{"steps", a.Steps.Len(), b.Steps.Len()},
 		{"selects", a.Selects, b.Selects}, {"stacks", a.Stacks, b.Stacks},
 		{"logs", a.Logs, b.Logs}, {"findings", a.Findings, b.Findings},
 	} {

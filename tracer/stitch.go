@@ -97,7 +97,7 @@ func (b *builder) stitch(p *builder) {
 		case !ok:
 			j = int32(len(tl.Channels))
 			nc := *c
-			nc.Ops = Ops{}
+			nc.Ops = Ops{values: b.values}
 			tl.Channels = append(tl.Channels, &nc)
 			b.chans[c.ID] = j
 		case p.made[int32(i)]:
@@ -125,14 +125,7 @@ func (b *builder) stitch(p *builder) {
 			if s == nil || s.opChan != ci || s.op < 0 {
 				continue
 			}
-			op := tl.Channels[ci].Ops.list.mut(int(s.op))
-			op.End = f.t
-			if f.a.Verb == probe.VerbRecvd {
-				op.Seq, op.OK = f.a.Seq, f.a.OK
-				if f.a.HasVal {
-					op.Value = f.a.Value
-				}
-			}
+			tl.Channels[ci].Ops.complete(int(s.op), f.t, f.a)
 			st := p.steps.At(int(f.step))
 			st.Chan, st.Op = ci, s.op
 			fixed[f.step] = st
@@ -165,7 +158,7 @@ func (b *builder) stitch(p *builder) {
 			if op.Select >= 0 {
 				op.Select += selOff
 			}
-			bc.Ops.list.add(op)
+			bc.Ops.add(op)
 		}
 	}
 	for _, sel := range pt.Selects {
