@@ -114,8 +114,8 @@ func (ix *index) indexSteps() {
 		steps, wokenAt, woke, marks     []int32
 		nSteps, nWokenAt, nWoke, nMarks int32
 	}
-	var all []lists
-	dense := map[tracer.GID]int32{}
+	all := make([]lists, 0, len(tl.Goroutines))
+	dense := make(map[tracer.GID]int32, len(tl.Goroutines))
 	// The goroutines met last, by their ids' low bits: a pipeline's
 	// steps go round a few goroutines.
 	var cacheID [8]tracer.GID
