@@ -42,6 +42,9 @@ func (s *Steps) Len() int { return s.n }
 // At returns step i.
 func (s *Steps) At(i int) Step { return s.ref(i).unpack() }
 
+// Time returns the time of step i, at less cost than At.
+func (s *Steps) Time(i int) Time { return s.ref(i).time }
+
 // All yields the steps in order, with their indexes.
 func (s *Steps) All() iter.Seq2[int, Step] {
 	return func(yield func(int, Step) bool) {

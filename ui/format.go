@@ -138,7 +138,7 @@ func channelAt(ix *index, ci int, k int32) channelState {
 	if st.name == "" {
 		st.name = tl.ChanName(int32(ci))
 	}
-	ch.showing(c, tl.Steps.At(int(k)).Time, k, func(i int) {
+	ch.showing(c, tl.Steps.Time(int(k)), k, func(i int) {
 		op := c.Ops.At(int(i))
 		done := ch.opEnd[i] <= k
 		switch {

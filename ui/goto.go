@@ -55,7 +55,7 @@ func (r *replay) goTo(s string) {
 		return
 	}
 	i, _ := slices.BinarySearchFunc(r.ix.steps, tg.at, func(si int32, t tracer.Time) int {
-		return int(r.tl.Steps.At(int(si)).Time - t)
+		return int(r.tl.Steps.Time(int(si)) - t)
 	})
 	if i == len(r.ix.steps) {
 		r.message = fmt.Sprintf("no step at or after %s", tracer.FormatTime(tg.at))
@@ -89,12 +89,12 @@ func (r *replay) moveToLaneTime(g tracer.GID, t tracer.Time) {
 		return
 	}
 	i, _ := slices.BinarySearchFunc(steps, t, func(pos int32, t tracer.Time) int {
-		return int(r.tl.Steps.At(int(r.ix.steps[pos])).Time - t)
+		return int(r.tl.Steps.Time(int(r.ix.steps[pos])) - t)
 	})
 	switch {
 	case i == len(steps):
 		i--
-	case i > 0 && t-r.tl.Steps.At(int(r.ix.steps[steps[i-1]])).Time < r.tl.Steps.At(int(r.ix.steps[steps[i]])).Time-t:
+	case i > 0 && t-r.tl.Steps.Time(int(r.ix.steps[steps[i-1]])) < r.tl.Steps.Time(int(r.ix.steps[steps[i]]))-t:
 		i-- // the step before is nearer
 	}
 	r.cur = int(steps[i])

@@ -387,7 +387,7 @@ func spanAt(g *tracer.Goroutine, t tracer.Time) (tracer.Span, bool) {
 // little more than the marks it passes, however many marks the lane has.
 // It returns len(ms) if there is none.
 func nextMark(steps *tracer.Steps, ms []int32, i int, from tracer.Time) int {
-	at := func(k int) tracer.Time { return steps.At(int(ms[k])).Time }
+	at := func(k int) tracer.Time { return steps.Time(int(ms[k])) }
 	if i >= len(ms) || at(i) >= from {
 		return i
 	}
@@ -400,7 +400,7 @@ func nextMark(steps *tracer.Steps, ms []int32, i int, from tracer.Time) int {
 	}
 	hi = min(hi, len(ms))
 	j, _ := slices.BinarySearchFunc(ms[lo+1:hi], from, func(k int32, t tracer.Time) int {
-		return cmp.Compare(steps.At(int(k)).Time, t)
+		return cmp.Compare(steps.Time(int(k)), t)
 	})
 	return lo + 1 + j
 }

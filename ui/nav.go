@@ -175,7 +175,7 @@ func (ix *index) matching(pos, dir int) (int, string) {
 // the last step when all are before it.
 func (ix *index) atTime(t tracer.Time) int {
 	i, _ := slices.BinarySearchFunc(ix.steps, t, func(k int32, t tracer.Time) int {
-		if ix.tl.Steps.At(int(k)).Time < t {
+		if ix.tl.Steps.Time(int(k)) < t {
 			return -1
 		}
 		return 1

@@ -366,7 +366,7 @@ func (r *replay) setTimeline(tl *tracer.Timeline, ix *index) {
 // or -1 when there is none.
 func findStep(tl *tracer.Timeline, s tracer.Step) int32 {
 	i := tl.Steps.Search(s.Time)
-	for k := i; k < tl.Steps.Len() && tl.Steps.At(k).Time == s.Time; k++ {
+	for k := i; k < tl.Steps.Len() && tl.Steps.Time(k) == s.Time; k++ {
 		if x := tl.Steps.At(k); x.G == s.G && x.Kind == s.Kind {
 			return int32(k)
 		}
