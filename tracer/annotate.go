@@ -73,9 +73,14 @@ func (b *builder) annotation(g GID, t Time, msg string, stk int32) {
 		b.selects[a.Select] = int32(len(b.tl.Selects))
 		s.sel = int32(len(b.tl.Selects))
 		s.inheritSel = false
+		// A case is known when its annotation comes; until then, and
+		// for good when the trace ends first, it names no channel.
+		cases := make([]SelectCase, a.Cases)
+		for i := range cases {
+			cases[i].Chan = -1
+		}
 		b.tl.Selects = append(b.tl.Selects, Select{
-			G: g, Start: t, End: NoTime, Cases: make([]SelectCase, a.Cases), Chosen: -1,
-			Stack: stk,
+			G: g, Start: t, End: NoTime, Cases: cases, Chosen: -1, Stack: stk,
 		})
 
 	case probe.VerbCase:

@@ -9,6 +9,7 @@ import (
 	"io"
 	"reflect"
 	"runtime/trace"
+	"slices"
 	"testing"
 	"time"
 
@@ -260,5 +261,45 @@ func TestSplitBroken(t *testing.T) {
 	}
 	if d := diff(whole.Partial, split.Partial); d != "" {
 		t.Errorf("the timeline before the damage differs when read in parts: %s", d)
+	}
+}
+
+// TestSelectAcrossGenerations reads a select whose cases come two
+// generations after it began, the generation between holding nothing of
+// any channel, and a select the trace ends before its cases: a case not
+// yet known names no channel, in the whole timeline and the stitched one.
+func TestSelectAcrossGenerations(t *testing.T) {
+	log := func(msg string) { trace.Log(context.Background(), probe.Category, msg) }
+	data := recordEvery(t, time.Millisecond, func(context.Context, io.Writer) error {
+		log("chan 900001 0 slow")
+		time.Sleep(4 * time.Millisecond)
+		log("select 900001 2")
+		time.Sleep(4 * time.Millisecond)
+		log("case 900001 0 recv 900001")
+		log("case 900001 1 default")
+		log("chose 900001 1 0 1")
+		log("select 900002 2")
+		return nil
+	})
+	whole, err := tracer.Read(bytes.NewReader(data), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	split, parts, err := tracer.ReadSplit(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := diff(whole, split); d != "" {
+		t.Errorf("read in %d parts, the timeline differs from the whole's: %s", parts, d)
+	}
+	var texts []string
+	for _, sel := range whole.Selects {
+		for _, c := range sel.Cases {
+			texts = append(texts, whole.CaseText(c, false))
+		}
+	}
+	want := []string{"receive from slow", "default", "?", "?"}
+	if !slices.Equal(texts, want) {
+		t.Errorf("cases %q, want %q", texts, want)
 	}
 }
