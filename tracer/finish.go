@@ -118,10 +118,16 @@ func (b *builder) sortOps() {
 		}
 		slices.SortStableFunc(order, func(x, y int32) int { return cmp.Compare(at(x).start, at(y).start) })
 		perm := make([]int32, c.Ops.Len())
-		ops := Ops{values: c.Ops.values}
 		for newi, oldi := range order {
 			perm[oldi] = int32(newi)
-			ops.list.add(*at(oldi)) // in the same arena of values
+		}
+		ops := Ops{values: c.Ops.values}
+		for _, oldi := range order {
+			p := *at(oldi)
+			if p.send >= 0 { // paired for a partial timeline
+				p.send = perm[p.send]
+			}
+			ops.list.add(p) // in the same arena of values
 		}
 		c.Ops = ops
 		perms[ci] = perm
@@ -147,7 +153,10 @@ func (b *builder) sortOps() {
 }
 
 // pairOps names, for every completed receive, the send whose value it got,
-// by the sequence number the value carried.
+// by the sequence number the value carried. It changes only the
+// operations whose pairing is new: a reader pairs its operations before
+// each partial timeline shares them, so that neither the partial's
+// finish nor the next one copies them all to pair them again.
 func pairOps(tl *Timeline) {
 	for _, c := range tl.Channels {
 		ops := &c.Ops.list
@@ -164,13 +173,17 @@ func pairOps(tl *Timeline) {
 			send := *ops.ref(int(si))
 			if send.end == NoTime {
 				// The trace stopped before the sender noted that its
-				// send completed; the receive shows it did.
+				// send completed; the receive shows it did. (A reader
+				// pairing for a partial timeline may yet read the note,
+				// and the send's end with it.)
 				ops.mut(int(si)).end = op.end
 			}
-			recv := ops.mut(i)
-			recv.send = si
-			if recv.value.len == 0 {
-				recv.value = send.value // in the same arena
+			if op.send != si || op.value.len == 0 && send.value.len != 0 {
+				recv := ops.mut(i)
+				recv.send = si
+				if recv.value.len == 0 {
+					recv.value = send.value // in the same arena
+				}
 			}
 		}
 	}

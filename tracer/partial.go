@@ -87,6 +87,7 @@ func (b *builder) snapshot() *Timeline {
 		tl.byID[c.ID] = &c
 		clones[g] = &c
 	}
+	pairOps(b.tl)
 	tl.Channels = make([]*Channel, len(b.tl.Channels))
 	for i, ch := range b.tl.Channels {
 		c := *ch

@@ -101,6 +101,14 @@ func checkPartials(t *testing.T, data []byte) {
 	if len(parts) < 3 {
 		t.Fatalf("%d partial timelines of %d events, want one every batch", len(parts), whole.Events)
 	}
+	// Handing out partial timelines leaves the whole as it is without.
+	plain, err := tracer.Read(bytes.NewReader(data), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := diff(plain, whole); d != "" {
+		t.Errorf("read with partial timelines, the timeline differs: %s", d)
+	}
 
 	prev, prevSteps := 0, 0
 	for i, p := range parts {
@@ -173,6 +181,11 @@ func checkPartials(t *testing.T, data []byte) {
 					t.Fatalf("partial %d: %s op %d, %+v, is not in the whole trace", i, c.Name, k, op)
 				}
 				left[key]--
+				if op.Kind == tracer.Recv && op.Send >= 0 {
+					if s := c.Ops.At(int(op.Send)); s.Kind != tracer.Send || s.Seq != op.Seq {
+						t.Fatalf("partial %d: %s op %d, %+v, got the value of %+v", i, c.Name, k, op, s)
+					}
+				}
 			}
 		}
 	}
