@@ -111,7 +111,7 @@ func (b *builder) snapshot() *Timeline {
 		gs[id] = &c
 	}
 	sb := &builder{
-		tl: &tl, steps: b.steps.share(), events: b.events, syncs: b.syncs, last: b.last,
+		tl: &tl, steps: b.steps.share(b.steps.ids.snapshot()), events: b.events, syncs: b.syncs, last: b.last,
 		begin: b.begin, end: b.end, gs: gs, caseSeqs: maps.Clone(b.caseSeqs),
 	}
 	sb.finish()

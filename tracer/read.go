@@ -251,9 +251,13 @@ func (b *builder) failed(err error, cr *countingReader) error {
 // panicked returns the error for a panic while b was building, to be
 // called by a deferred function that recovered it. The trace reader is
 // not hardened against every corrupt input: it may panic reading an
-// event, or in a method of an event it let pass. Either is a broken trace;
-// any other panic is a bug of the builder.
+// event, or in a method of an event it let pass. Either is a broken trace,
+// as is a trace that names more goroutines than a timeline numbers (see
+// gnums); any other panic is a bug of the builder.
 func (b *builder) panicked(p any) error {
+	if p == errTooManyGoroutines {
+		return &BrokenError{Events: b.events, Err: errTooManyGoroutines}
+	}
 	if raisedIn(xtracePkg) {
 		return &BrokenError{Events: b.events, Err: fmt.Errorf("reader failed: %v", p)}
 	}

@@ -2,6 +2,7 @@ package tracer
 
 import (
 	"iter"
+	"math"
 	"slices"
 )
 
@@ -14,16 +15,51 @@ const stepChunk = 1 << 14
 // append copied the steps several times over, a sixth of the reading's
 // CPU), and the reader hands its chunks to the timeline as they are (a
 // copy into one slice at the end of the read was a fifth of its peak
-// memory). Each step is kept in 32 bytes, not Step's 48: of the fields
-// Other, Chan, Op, Block, Select and Log, a step has those its kind uses
-// (see Step), and the others are -1 (NoG for Other).
+// memory).
+//
+// Each step is kept in 16 bytes, not Step's 48 (see packedStep): its time
+// counts from its chunk's, its goroutines are numbered (see gnums), and of
+// the fields Other, Chan, Op, Block, Select and Log it keeps those its
+// kind uses (see Step), the others being -1 (NoG for Other). A select
+// step keeps its select apart, in sels.
 //
 // The zero Steps is empty. A Timeline's steps are never changed.
 type Steps struct {
 	chunks [][]packedStep
+	bases  []Time    // bases[k]: the time chunk k's steps count from
+	later  []rebase  // later bases, by position: rarely any
+	sels   []stepSel // the selects of the select steps, by position
+	ids    *gnums
 	off    int // steps before the first, in the first chunk
 	n      int
 	shared int // chunks[:shared] may be shared with other Steps
+}
+
+// packedStep is a step as Steps keep it. kg holds its kind in the top 4
+// bits and its goroutine's number below; a and b hold the other fields
+// its kind uses: Other's number for a creation or a wake-up, Block or Log
+// in b for a wait or a log, Chan in a and Op in b for the rest.
+type packedStep struct {
+	dt   uint32 // since the base of its chunk
+	kg   uint32
+	a, b int32
+}
+
+// A position is a step's index counted from the start of the first
+// chunk: what s.off+i is for step i.
+
+// rebase says that from position pos on, to the end of its chunk, times
+// count from base: a step more than 4.29 s after its chunk's base (dt has
+// 32 bits) begins a rebase.
+type rebase struct {
+	pos  int
+	base Time
+}
+
+// stepSel is the select of the select step at position pos.
+type stepSel struct {
+	pos int
+	sel int32
 }
 
 // MakeSteps returns steps holding the given ones, which must be in time
@@ -40,23 +76,21 @@ func MakeSteps(steps ...Step) Steps {
 func (s *Steps) Len() int { return s.n }
 
 // At returns step i.
-func (s *Steps) At(i int) Step { return s.ref(i).unpack() }
+func (s *Steps) At(i int) Step { return s.unpack(i+s.off, s.ref(i)) }
 
 // Time returns the time of step i, at less cost than At.
-func (s *Steps) Time(i int) Time { return s.ref(i).time }
+func (s *Steps) Time(i int) Time {
+	pos := i + s.off
+	return s.base(pos) + Time(s.chunks[pos/stepChunk][pos%stepChunk].dt)
+}
 
 // All yields the steps in order, with their indexes.
 func (s *Steps) All() iter.Seq2[int, Step] {
 	return func(yield func(int, Step) bool) {
-		i, from := 0, s.off
-		for _, chunk := range s.chunks {
-			for j := from; j < len(chunk) && i < s.n; j++ {
-				if !yield(i, chunk[j].unpack()) {
-					return
-				}
-				i++
+		for i := range s.n {
+			if !yield(i, s.At(i)) {
+				return
 			}
-			from = 0
 		}
 	}
 }
@@ -67,7 +101,7 @@ func (s *Steps) Search(t Time) int {
 	lo, hi := 0, s.n
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		if s.ref(m).time < t {
+		if s.Time(m) < t {
 			lo = m + 1
 		} else {
 			hi = m
@@ -76,13 +110,40 @@ func (s *Steps) Search(t Time) int {
 	return lo
 }
 
+// base returns the time the step at position pos counts from.
+func (s *Steps) base(pos int) Time {
+	k := pos / stepChunk
+	if len(s.later) > 0 {
+		i, _ := slices.BinarySearchFunc(s.later, pos+1, func(r rebase, p int) int { return r.pos - p })
+		if i > 0 && s.later[i-1].pos/stepChunk == k {
+			return s.later[i-1].base
+		}
+	}
+	return s.bases[k]
+}
+
 // add appends st. Steps cut by keep are not appended to.
 func (s *Steps) add(st Step) {
-	if k := len(s.chunks); k == 0 || len(s.chunks[k-1]) == stepChunk {
-		s.chunks = append(s.chunks, make([]packedStep, 0, stepChunk))
+	if s.ids == nil {
+		s.ids = &gnums{}
 	}
+	pos := s.off + s.n
+	if pos%stepChunk == 0 {
+		s.chunks = append(s.chunks, make([]packedStep, 0, stepChunk))
+		s.bases = append(s.bases, st.Time)
+	}
+	dt := st.Time - s.base(pos)
+	if dt < 0 || dt > math.MaxUint32 {
+		s.later = append(s.later, rebase{pos: pos, base: st.Time})
+		dt = 0
+	}
+	if st.Kind == StepSelect {
+		s.sels = append(s.sels, stepSel{pos: pos, sel: st.Select})
+	}
+	p := s.pack(st)
+	p.dt = uint32(dt)
 	last := &s.chunks[len(s.chunks)-1]
-	*last = append(*last, pack(st))
+	*last = append(*last, p)
 	s.n++
 }
 
@@ -98,16 +159,35 @@ func (s *Steps) keep(from, to int) {
 	from += s.off
 	to += s.off
 	first := from / stepChunk
-	s.chunks = slices.Clip(s.chunks[first : (to+stepChunk-1)/stepChunk])
-	s.off, s.n, s.shared = from%stepChunk, to-from, max(s.shared-first, 0)
+	last := (to + stepChunk - 1) / stepChunk
+	s.chunks = slices.Clip(s.chunks[first:last])
+	s.bases = slices.Clip(s.bases[first:last])
+	shift := first * stepChunk
+	var later []rebase
+	for _, r := range s.later {
+		if r.pos/stepChunk >= first && r.pos/stepChunk < last {
+			later = append(later, rebase{pos: r.pos - shift, base: r.base})
+		}
+	}
+	var sels []stepSel
+	for _, x := range s.sels {
+		if x.pos >= from && x.pos < to {
+			sels = append(sels, stepSel{pos: x.pos - shift, sel: x.sel})
+		}
+	}
+	s.later, s.sels = later, sels
+	s.off, s.n, s.shared = from-shift, to-from, max(s.shared-first, 0)
 }
 
 // share returns steps that share the chunks of s but to which appending
 // does not change s, nor appending to s them: for a partial timeline,
 // while the reader goes on. Steps are changed after they are appended only
 // by rewrite, which copies a shared chunk before it changes it.
-func (s *Steps) share() Steps {
-	c := Steps{chunks: slices.Clone(s.chunks), off: s.off, n: s.n, shared: len(s.chunks)}
+func (s *Steps) share(ids *gnums) Steps {
+	c := Steps{
+		chunks: slices.Clone(s.chunks), bases: slices.Clip(s.bases), later: slices.Clip(s.later),
+		sels: slices.Clip(s.sels), ids: ids, off: s.off, n: s.n, shared: len(s.chunks),
+	}
 	if k := len(c.chunks) - 1; k >= 0 {
 		c.chunks[k] = slices.Clip(c.chunks[k])
 	}
@@ -116,68 +196,84 @@ func (s *Steps) share() Steps {
 }
 
 // rewrite calls change on every step, and keeps the steps it reports it
-// changed. A shared chunk is copied before its first step changes, so that
-// steps shared with a partial timeline stay as they are there.
+// changed, which must keep their times and kinds. A shared chunk is
+// copied before its first step changes, so that steps shared with a
+// partial timeline stay as they are there.
 func (s *Steps) rewrite(change func(Step) (Step, bool)) {
+	selsOwned := false
 	for k, chunk := range s.chunks {
 		owned := k >= s.shared
 		for i := range chunk {
-			st, changed := change(chunk[i].unpack())
+			pos := k*stepChunk + i
+			if pos < s.off || pos >= s.off+s.n {
+				continue
+			}
+			old := s.unpack(pos, &chunk[i])
+			st, changed := change(old)
 			if !changed {
 				continue
+			}
+			if st.Time != old.Time || st.Kind != old.Kind {
+				panic("tracer: internal error: a rewrite changed a step's time or kind")
 			}
 			if !owned {
 				chunk = slices.Clone(chunk)
 				s.chunks[k], owned = chunk, true
 			}
-			chunk[i] = pack(st)
+			p := s.pack(st)
+			p.dt = chunk[i].dt
+			chunk[i] = p
+			if st.Kind == StepSelect && st.Select != old.Select {
+				if !selsOwned {
+					s.sels, selsOwned = slices.Clone(s.sels), true
+				}
+				s.sels[s.selAt(pos)].sel = st.Select
+			}
 		}
 	}
 }
 
-// packedStep is a step as Steps keep it.
-type packedStep struct {
-	time Time
-	g    GID
-	a    int64 // Other; or Chan and Op, 32 bits each
-	b    int32 // Block, Log or Select
-	kind StepKind
+// selAt returns the index in sels of the select step at position pos.
+func (s *Steps) selAt(pos int) int {
+	i, _ := slices.BinarySearchFunc(s.sels, pos, func(x stepSel, p int) int { return x.pos - p })
+	return i
 }
 
-// pack returns the packed form of s, which keeps the fields its kind uses.
-func pack(s Step) packedStep {
-	p := packedStep{time: s.Time, g: s.G, a: -1, b: -1, kind: s.Kind}
-	switch s.Kind {
+// pack returns the packed form of st, but for its time, keeping the fields
+// its kind uses.
+func (s *Steps) pack(st Step) packedStep {
+	p := packedStep{kg: uint32(st.Kind)<<28 | uint32(s.ids.number(st.G)), a: -1, b: -1}
+	switch st.Kind {
 	case StepCreate, StepWake:
-		p.a = int64(s.Other)
+		p.a = s.ids.number(st.Other)
 	case StepBlock:
-		p.b = s.Block
+		p.b = st.Block
 	case StepLog:
-		p.b = s.Log
+		p.b = st.Log
 	case StepMake, StepSend, StepRecv, StepClose, StepSelect:
-		p.a = int64(uint64(uint32(s.Chan))<<32 | uint64(uint32(s.Op)))
-		if s.Kind == StepSelect {
-			p.b = s.Select
-		}
+		p.a, p.b = st.Chan, st.Op
 	}
 	return p
 }
 
-// unpack returns the step p keeps.
-func (p *packedStep) unpack() Step {
-	s := Step{Time: p.time, G: p.g, Other: NoG, Chan: -1, Op: -1, Block: -1, Select: -1, Log: -1, Kind: p.kind}
-	switch p.kind {
+// unpack returns the step p at position pos keeps.
+func (s *Steps) unpack(pos int, p *packedStep) Step {
+	st := Step{
+		Time: s.base(pos) + Time(p.dt), G: s.ids.id(int32(p.kg & (maxGoroutines - 1))),
+		Other: NoG, Chan: -1, Op: -1, Block: -1, Select: -1, Log: -1, Kind: StepKind(p.kg >> 28),
+	}
+	switch st.Kind {
 	case StepCreate, StepWake:
-		s.Other = GID(p.a)
+		st.Other = s.ids.id(p.a)
 	case StepBlock:
-		s.Block = p.b
+		st.Block = p.b
 	case StepLog:
-		s.Log = p.b
+		st.Log = p.b
 	case StepMake, StepSend, StepRecv, StepClose, StepSelect:
-		s.Chan, s.Op = int32(uint64(p.a)>>32), int32(uint32(p.a))
-		if p.kind == StepSelect {
-			s.Select = p.b
+		st.Chan, st.Op = p.a, p.b
+		if st.Kind == StepSelect {
+			st.Select = s.sels[s.selAt(pos)].sel
 		}
 	}
-	return s
+	return st
 }

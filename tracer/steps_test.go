@@ -56,7 +56,7 @@ func TestSteps(t *testing.T) {
 
 	// Shared steps stay as they are when the others are rewritten, or
 	// appended to.
-	c := s.share()
+	c := s.share(s.ids.snapshot())
 	late := Step{Time: 1 << 40, G: 1, Other: NoG, Chan: -1, Op: -1, Block: -1, Select: -1, Log: -1, Kind: StepEnd}
 	c.add(late)
 	s.rewrite(func(st Step) (Step, bool) {
@@ -79,7 +79,7 @@ func TestSteps(t *testing.T) {
 		t.Error("steps shared with none were copied to be rewritten")
 	}
 	for _, w := range [][2]int{{0, len(want)}, {1, len(want) - 1}, {stepChunk, 2 * stepChunk}, {stepChunk - 1, stepChunk + 1}, {5, 5}, {2*stepChunk + 7, len(want)}} {
-		k := s.share()
+		k := s.share(s.ids.snapshot())
 		k.keep(w[0], w[1])
 		check("kept", &k, want[w[0]:w[1]])
 		// A window of a window.
@@ -87,5 +87,74 @@ func TestSteps(t *testing.T) {
 			k.keep(1, n-1)
 			check("kept twice", &k, want[w[0]+1:w[1]-1])
 		}
+	}
+}
+
+// TestStepsFarApart checks steps further apart in time than a packed
+// step's 32 bits of nanoseconds count, within a chunk and across chunks,
+// searched, cut to windows and rewritten.
+func TestStepsFarApart(t *testing.T) {
+	var want []Step
+	tm := Time(0)
+	for i := range 2*stepChunk + 100 {
+		switch {
+		case i%5000 == 4999:
+			tm += 5 << 30 // past what 32 bits count
+		case i == stepChunk+3:
+			tm += 1 << 40
+		default:
+			tm += Time(i % 7)
+		}
+		st := Step{Time: tm, G: GID(i % 11), Other: NoG, Chan: 2, Op: int32(i), Block: -1, Select: -1, Log: -1, Kind: StepSend}
+		if i%3 == 0 {
+			st.Kind, st.Select = StepSelect, int32(i/3)
+		}
+		want = append(want, st)
+	}
+	s := MakeSteps(want...)
+	if len(s.later) == 0 {
+		t.Fatal("no step was far enough from its chunk's base to begin a rebase")
+	}
+	check := func(what string, s *Steps, want []Step) {
+		t.Helper()
+		for i := range want {
+			if got := s.At(i); got != want[i] {
+				t.Fatalf("%s: step %d is %+v, want %+v", what, i, got, want[i])
+			}
+			if got := s.Time(i); got != want[i].Time {
+				t.Fatalf("%s: step %d's time is %d, want %d", what, i, got, want[i].Time)
+			}
+		}
+		for _, st := range want {
+			i, _ := slices.BinarySearchFunc(want, st.Time, func(x Step, t Time) int { return int(x.Time - t) })
+			if got := s.Search(st.Time); got != i {
+				t.Fatalf("%s: Search(%d) is %d, want %d", what, st.Time, got, i)
+			}
+		}
+	}
+	check("made", &s, want)
+
+	// Renumbering the selects and the operations keeps the times.
+	c := s.share(s.ids.snapshot())
+	s.rewrite(func(st Step) (Step, bool) {
+		st.Op++
+		if st.Kind == StepSelect {
+			st.Select += 1000
+		}
+		return st, true
+	})
+	check("shared", &c, want)
+	moved := slices.Clone(want)
+	for i := range moved {
+		moved[i].Op++
+		if moved[i].Kind == StepSelect {
+			moved[i].Select += 1000
+		}
+	}
+	check("rewritten", &s, moved)
+	for _, w := range [][2]int{{4990, 5010}, {stepChunk + 1, len(want)}, {1, 2*stepChunk + 1}} {
+		k := s.share(s.ids.snapshot())
+		k.keep(w[0], w[1])
+		check("kept", &k, moved[w[0]:w[1]])
 	}
 }
