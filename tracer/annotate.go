@@ -164,7 +164,7 @@ func (b *builder) channel(id uint64) (i int32, fresh bool) {
 		return i, false
 	}
 	i = int32(len(b.tl.Channels))
-	b.tl.Channels = append(b.tl.Channels, &Channel{ID: id, Made: NoTime, Ops: Ops{values: b.values}})
+	b.tl.Channels = append(b.tl.Channels, &Channel{ID: id, Made: NoTime, Ops: Ops{values: b.values, ids: b.ids}})
 	b.chans[id] = i
 	return i, true
 }

@@ -53,6 +53,7 @@ type builder struct {
 	sites    []string               // the site of each interned stack
 	names    *waitNames             // the reasons and sites of all the goroutines' waits
 	values   *valueArena            // the values of all the channels' operations
+	ids      *gnums                 // the numbers of the goroutines the steps and operations name
 	handles  map[xtrace.Stack]int32 // this generation's stack handles
 
 	// lastG is the goroutine looked up last: consecutive events are
@@ -74,7 +75,7 @@ type builder struct {
 }
 
 func newBuilder() *builder {
-	return &builder{
+	b := &builder{
 		begin:     NoTime,
 		end:       NoTime,
 		tl:        &Timeline{byID: map[GID]*Goroutine{}},
@@ -88,6 +89,9 @@ func newBuilder() *builder {
 		names:     &waitNames{},
 		values:    &valueArena{},
 	}
+	b.ids = &gnums{}
+	b.steps.ids = b.ids
+	return b
 }
 
 // event folds one event into the timeline under construction.

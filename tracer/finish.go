@@ -117,20 +117,7 @@ func (b *builder) sortOps() {
 			order[i] = int32(i)
 		}
 		slices.SortStableFunc(order, func(x, y int32) int { return cmp.Compare(at(x).start, at(y).start) })
-		perm := make([]int32, c.Ops.Len())
-		for newi, oldi := range order {
-			perm[oldi] = int32(newi)
-		}
-		ops := Ops{values: c.Ops.values}
-		for _, oldi := range order {
-			p := *at(oldi)
-			if p.send >= 0 { // paired for a partial timeline
-				p.send = perm[p.send]
-			}
-			ops.list.add(p) // in the same arena of values
-		}
-		c.Ops = ops
-		perms[ci] = perm
+		perms[ci] = c.Ops.permute(order)
 	}
 	renumber := func(ci, op *int32) {
 		if *ci >= 0 && *op >= 0 && perms[*ci] != nil {
@@ -159,29 +146,29 @@ func (b *builder) sortOps() {
 // finish nor the next one copies them all to pair them again.
 func pairOps(tl *Timeline) {
 	for _, c := range tl.Channels {
-		ops := &c.Ops.list
-		sends := sendsBySeq(&c.Ops)
-		for i := range ops.n {
-			op := *ops.ref(i)
-			if op.kind != Recv || op.end == NoTime || !op.ok || op.seq == 0 {
+		ops := &c.Ops
+		sends := sendsBySeq(ops)
+		for i := range int32(ops.Len()) {
+			op := *ops.list.ref(int(i))
+			if op.kind() != Recv || op.open() || !op.ok() || op.seq == 0 {
 				continue
 			}
 			si := sends.find(op.seq)
 			if si < 0 {
 				continue
 			}
-			send := *ops.ref(int(si))
-			if send.end == NoTime {
+			send := *ops.list.ref(int(si))
+			if send.open() {
 				// The trace stopped before the sender noted that its
 				// send completed; the receive shows it did. (A reader
 				// pairing for a partial timeline may yet read the note,
 				// and the send's end with it.)
-				ops.mut(int(si)).end = op.end
+				ops.setEnd(si, ops.end(i))
 			}
-			if op.send != si || op.value.len == 0 && send.value.len != 0 {
-				recv := ops.mut(i)
+			if op.send != si || op.value == 0 && send.value != 0 {
+				recv := ops.list.mut(int(i))
 				recv.send = si
-				if recv.value.len == 0 {
+				if recv.value == 0 {
 					recv.value = send.value // in the same arena
 				}
 			}
@@ -203,8 +190,8 @@ type seqIndex struct {
 func sendsBySeq(ops *Ops) seqIndex {
 	var x seqIndex
 	n := 0
-	for _, op := range ops.All() {
-		if op.Kind == Send && op.Seq > 0 {
+	for i := range ops.Len() {
+		if p := ops.list.ref(i); p.kind() == Send && p.seq > 0 {
 			n++
 		}
 	}
@@ -212,16 +199,16 @@ func sendsBySeq(ops *Ops) seqIndex {
 	for i := range x.dense {
 		x.dense[i] = -1
 	}
-	for i, op := range ops.All() {
-		switch {
-		case op.Kind != Send || op.Seq == 0:
-		case op.Seq < uint64(len(x.dense)):
-			x.dense[op.Seq] = int32(i)
+	for i := range ops.Len() {
+		switch p := ops.list.ref(i); {
+		case p.kind() != Send || p.seq == 0:
+		case p.seq < uint64(len(x.dense)):
+			x.dense[p.seq] = int32(i)
 		default:
 			if x.sparse == nil {
 				x.sparse = map[uint64]int32{}
 			}
-			x.sparse[op.Seq] = int32(i)
+			x.sparse[p.seq] = int32(i)
 		}
 	}
 	return x

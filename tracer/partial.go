@@ -78,7 +78,7 @@ func (b *builder) snapshot() *Timeline {
 	tl.Goroutines = make([]*Goroutine, len(b.tl.Goroutines))
 	tl.byID = make(map[GID]*Goroutine, len(b.tl.Goroutines))
 	clones := make(map[*Goroutine]*Goroutine, len(b.tl.Goroutines))
-	names, values := b.names.snapshot(), b.values.snapshot()
+	names, values, ids := b.names.snapshot(), b.values.snapshot(), b.ids.snapshot()
 	for i, g := range b.tl.Goroutines {
 		c := *g
 		c.Spans = g.Spans.clip()
@@ -91,7 +91,7 @@ func (b *builder) snapshot() *Timeline {
 	tl.Channels = make([]*Channel, len(b.tl.Channels))
 	for i, ch := range b.tl.Channels {
 		c := *ch
-		c.Ops = ch.Ops.share(values)
+		c.Ops = ch.Ops.share(values, ids)
 		tl.Channels[i] = &c
 	}
 	tl.Selects = slices.Clone(b.tl.Selects)
@@ -111,7 +111,7 @@ func (b *builder) snapshot() *Timeline {
 		gs[id] = &c
 	}
 	sb := &builder{
-		tl: &tl, steps: b.steps.share(b.steps.ids.snapshot()), events: b.events, syncs: b.syncs, last: b.last,
+		tl: &tl, steps: b.steps.share(ids), events: b.events, syncs: b.syncs, last: b.last,
 		begin: b.begin, end: b.end, gs: gs, caseSeqs: maps.Clone(b.caseSeqs),
 	}
 	sb.finish()

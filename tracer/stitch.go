@@ -97,7 +97,7 @@ func (b *builder) stitch(p *builder) {
 		case !ok:
 			j = int32(len(tl.Channels))
 			nc := *c
-			nc.Ops = Ops{values: b.values}
+			nc.Ops = Ops{values: b.values, ids: b.ids}
 			tl.Channels = append(tl.Channels, &nc)
 			b.chans[c.ID] = j
 		case p.made[int32(i)]:
