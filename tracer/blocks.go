@@ -2,6 +2,7 @@ package tracer
 
 import (
 	"iter"
+	"maps"
 	"slices"
 )
 
@@ -9,37 +10,46 @@ import (
 // a pipeline waits at every handoff, hundreds of thousands of times, and
 // a server's test has tens of thousands of goroutines that wait a few
 // times each: the waits were, after the steps, most of a timeline. They
-// are kept in 48 bytes each, not Block's 80 (a wait names its reason and
-// site, a pair a timeline has few of, by number), in chunks (see
-// chunked).
+// are kept in chunks (see chunked), in 32 bytes each (see packedBlock),
+// not Block's 80: a wait names its reason, site and stack, a triple a
+// timeline has few of, by number, its end as a duration, and its waker
+// by number (see gnums).
 //
 // The zero Blocks is empty. A Timeline's waits are never changed.
 type Blocks struct {
 	list  chunked[packedBlock]
-	names *waitNames // what the packed waits name by number
+	ends  map[int32]Time // the ends of the waits whose dur is opLong
+	names *waitNames     // what the packed waits name by number
+	ids   *gnums
 }
 
 // packedBlock is a wait as Blocks keep it.
 type packedBlock struct {
-	start, end  Time
-	wokenBy     GID
-	stack       int32
+	start       Time
+	dur         uint32 // End-Start, or opOpen, or opLong (see packedOp)
+	woken       uint32 // waitSinceStart, and the number of WokenBy below
+	name        uint32 // index into waitNames.names
 	ch, op, sel int32
-	name        uint32 // index into waitNames.pairs
-	sinceStart  bool
 }
 
-// waitNames are the reasons and sites that waits name, each pair kept
-// once. The waits of all the goroutines a reader builds share one.
+// waitSinceStart is the bit of packedBlock.woken that says SinceStart.
+const waitSinceStart = 1 << 31
+
+// waitNames are the reasons, sites and stacks that waits name, each
+// triple kept once. The waits of all the goroutines a reader builds share
+// one.
 type waitNames struct {
-	pairs []waitName
+	names []waitName
 	index map[waitName]uint32 // only where waits are added
 }
 
-// waitName is a wait's reason and site.
-type waitName struct{ reason, site string }
+// waitName is a wait's reason, site and stack.
+type waitName struct {
+	reason, site string
+	stack        int32
+}
 
-// number returns the number of a reason and site, adding them if new.
+// number returns the number of a wait's name, adding it if new.
 func (w *waitNames) number(n waitName) uint32 {
 	if i, ok := w.index[n]; ok {
 		return i
@@ -47,8 +57,8 @@ func (w *waitNames) number(n waitName) uint32 {
 	if w.index == nil {
 		w.index = map[waitName]uint32{}
 	}
-	i := uint32(len(w.pairs))
-	w.pairs = append(w.pairs, n)
+	i := uint32(len(w.names))
+	w.names = append(w.names, n)
 	w.index[n] = i
 	return i
 }
@@ -67,7 +77,15 @@ func MakeBlocks(blocks ...Block) Blocks {
 func (bs *Blocks) Len() int { return bs.list.n }
 
 // At returns wait i.
-func (bs *Blocks) At(i int) Block { return bs.unpack(bs.list.ref(i)) }
+func (bs *Blocks) At(i int) Block {
+	p := bs.list.ref(i)
+	n := bs.names.names[p.name]
+	return Block{
+		Reason: n.reason, Start: p.start, End: bs.end(int32(i)),
+		WokenBy: bs.ids.id(int32(p.woken &^ waitSinceStart)), Site: n.site, Stack: n.stack,
+		SinceStart: p.woken&waitSinceStart != 0, Chan: p.ch, Op: p.op, Select: p.sel,
+	}
+}
 
 // All yields the waits in order, with their indexes.
 func (bs *Blocks) All() iter.Seq2[int, Block] {
@@ -80,39 +98,74 @@ func (bs *Blocks) All() iter.Seq2[int, Block] {
 	}
 }
 
-// add appends b, naming its reason and site in bs's names.
+// add appends b, naming its reason, site and stack in bs's names.
 func (bs *Blocks) add(b Block) {
 	if bs.names == nil {
 		bs.names = &waitNames{}
 	}
+	if bs.ids == nil {
+		bs.ids = &gnums{}
+	}
 	bs.list.add(packedBlock{
-		start: b.Start, end: b.End, wokenBy: b.WokenBy, stack: b.Stack,
-		ch: b.Chan, op: b.Op, sel: b.Select, sinceStart: b.SinceStart,
-		name: bs.names.number(waitName{b.Reason, b.Site}),
+		start: b.Start, ch: b.Chan, op: b.Op, sel: b.Select,
+		name: bs.names.number(waitName{b.Reason, b.Site, b.Stack}),
 	})
-}
-
-// unpack returns the wait p keeps.
-func (bs *Blocks) unpack(p *packedBlock) Block {
-	n := bs.names.pairs[p.name]
-	return Block{
-		Reason: n.reason, Start: p.start, End: p.end, WokenBy: p.wokenBy,
-		Site: n.site, Stack: p.stack, SinceStart: p.sinceStart,
-		Chan: p.ch, Op: p.op, Select: p.sel,
+	bs.setEnd(int32(bs.list.n-1), b.End, b.WokenBy)
+	if b.SinceStart {
+		bs.list.mut(bs.list.n - 1).woken |= waitSinceStart
 	}
 }
 
-// ref returns a pointer to wait i as it is kept, to read.
-func (bs *Blocks) ref(i int) *packedBlock { return bs.list.ref(i) }
+// end returns the end of wait i, or NoTime.
+func (bs *Blocks) end(i int32) Time {
+	p := bs.list.ref(int(i))
+	switch p.dur {
+	case opOpen:
+		return NoTime
+	case opLong:
+		return bs.ends[i]
+	}
+	return p.start + Time(p.dur)
+}
 
-// mut returns a pointer to wait i as it is kept, for the reader to change
-// it: waits shared with a partial timeline stay as they are there.
-func (bs *Blocks) mut(i int) *packedBlock { return bs.list.mut(i) }
+// setEnd records that wait i ended at end (NoTime: it has not), made
+// runnable by wokenBy. Waits shared with a partial timeline stay as they
+// are there.
+func (bs *Blocks) setEnd(i int32, end Time, wokenBy GID) {
+	p := bs.list.mut(int(i))
+	p.woken = p.woken&waitSinceStart | uint32(bs.ids.number(wokenBy))
+	d := end - p.start
+	switch {
+	case end == NoTime:
+		p.dur = opOpen
+	case d < 0 || d >= opLong:
+		p.dur = opLong
+		if bs.ends == nil { // a share has a copy of its own
+			bs.ends = map[int32]Time{}
+		}
+		bs.ends[i] = end
+	default:
+		p.dur = uint32(d)
+	}
+}
 
-// share returns waits that share what bs holds, naming their reasons and
-// sites in names: for a partial timeline, while the reader goes on.
-func (bs *Blocks) share(names *waitNames) Blocks {
-	return Blocks{list: bs.list.share(), names: names}
+// op returns the channel and the operation that wait i belongs to, or -1.
+func (bs *Blocks) op(i int) (ch, op int32) {
+	p := bs.list.ref(i)
+	return p.ch, p.op
+}
+
+// setOp changes the operation that wait i belongs to.
+func (bs *Blocks) setOp(i int, ch, op int32) {
+	p := bs.list.mut(i)
+	p.ch, p.op = ch, op
+}
+
+// share returns waits that share what bs holds, naming their reasons,
+// sites and stacks in names and their wakers in ids: for a partial
+// timeline, while the reader goes on.
+func (bs *Blocks) share(names *waitNames, ids *gnums) Blocks {
+	return Blocks{list: bs.list.share(), ends: maps.Clone(bs.ends), names: names, ids: ids}
 }
 
 // slice returns the waits in a slice of their own.
@@ -127,5 +180,5 @@ func (bs *Blocks) slice() []Block {
 // snapshot returns names that share what w holds but to which numbering
 // new names does not change them: for a partial timeline's waits.
 func (w *waitNames) snapshot() *waitNames {
-	return &waitNames{pairs: slices.Clip(w.pairs)}
+	return &waitNames{names: slices.Clip(w.names)}
 }

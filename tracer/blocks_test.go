@@ -30,15 +30,15 @@ func TestBlocks(t *testing.T) {
 	}
 	bs := MakeBlocks(want...)
 	check("made", &bs, want)
-	if n := len(bs.names.pairs); n != 21 {
-		t.Errorf("%d names kept, want 21: 3 reasons by 7 sites", n)
+	if n := len(bs.names.names); n != 84 {
+		t.Errorf("%d names kept, want 84: 3 reasons by 7 sites by 4 stacks", n)
 	}
 
 	// The last wait of the share changes in bs, and one is added.
-	c := bs.share(bs.names.snapshot())
+	c := bs.share(bs.names.snapshot(), bs.ids.snapshot())
 	last := len(want) - 1
-	bs.mut(last).end = 1 << 40
-	bs.mut(0).wokenBy = 99
+	bs.setEnd(int32(last), 1<<40, want[last].WokenBy)
+	bs.setEnd(0, want[0].End, 99)
 	bs.add(want[0])
 	check("shared", &c, want)
 	changed := append([]Block(nil), want...)

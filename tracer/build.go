@@ -170,7 +170,7 @@ func (b *builder) goroutine(id GID) *gstate {
 		b.lastG = s
 		return s
 	}
-	g := &Goroutine{ID: id, Parent: NoG, Created: NoTime, Ended: NoTime, GoStack: -1, Blocks: Blocks{names: b.names}}
+	g := &Goroutine{ID: id, Parent: NoG, Created: NoTime, Ended: NoTime, GoStack: -1, Blocks: Blocks{names: b.names, ids: b.ids}}
 	b.tl.Goroutines = append(b.tl.Goroutines, g)
 	b.tl.byID[id] = g
 	s := &gstate{g: g, block: -1, opChan: -1, op: -1, sel: -1, inheritOp: b.cont, inheritSel: b.cont}
@@ -243,13 +243,13 @@ func (b *builder) transition(ev *xtrace.Event, st *xtrace.StateTransition, t Tim
 		// Known since the start of the trace, whenever the runtime said so.
 		t = 0
 	case from == xtrace.GoWaiting && s.block >= 0:
-		blk := s.g.Blocks.mut(int(s.block))
-		blk.end = t
+		waker := NoG
 		if actor != id {
-			blk.wokenBy = actor
+			waker = actor
 		}
+		s.g.Blocks.setEnd(s.block, t, waker)
 		s.block = -1
-		b.step(Step{Time: t, Kind: StepWake, G: id, Other: blk.wokenBy})
+		b.step(Step{Time: t, Kind: StepWake, G: id, Other: waker})
 	}
 
 	switch to {

@@ -126,9 +126,9 @@ func (b *builder) sortOps() {
 	}
 	for _, g := range tl.Goroutines {
 		for i := range g.Blocks.Len() {
-			if p := g.Blocks.ref(i); p.ch >= 0 && p.op >= 0 && perms[p.ch] != nil {
-				p = g.Blocks.mut(i)
-				renumber(&p.ch, &p.op)
+			if ch, op := g.Blocks.op(i); ch >= 0 && op >= 0 && perms[ch] != nil {
+				renumber(&ch, &op)
+				g.Blocks.setOp(i, ch, op)
 			}
 		}
 	}

@@ -82,7 +82,7 @@ func (b *builder) snapshot() *Timeline {
 	for i, g := range b.tl.Goroutines {
 		c := *g
 		c.Spans = g.Spans.clip()
-		c.Blocks = g.Blocks.share(names)
+		c.Blocks = g.Blocks.share(names, ids)
 		tl.Goroutines[i] = &c
 		tl.byID[c.ID] = &c
 		clones[g] = &c

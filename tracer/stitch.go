@@ -205,7 +205,7 @@ func (b *builder) stitch(p *builder) {
 		g := tl.Goroutine(pg.ID)
 		if g == nil {
 			g = pg // its spans and waits are added anew, below
-			g.Spans, g.Blocks = Spans{}, Blocks{names: b.names}
+			g.Spans, g.Blocks = Spans{}, Blocks{names: b.names, ids: b.ids}
 			g.GoStack = stack(g.GoStack)
 			tl.Goroutines = append(tl.Goroutines, g)
 			tl.byID[g.ID] = g
@@ -247,8 +247,7 @@ func (b *builder) stitch(p *builder) {
 					since = prev.since
 				}
 				if ps.first == Waiting && prev.block >= 0 && len(blocks) > 0 {
-					blk := g.Blocks.mut(int(prev.block))
-					blk.end, blk.wokenBy = blocks[0].End, blocks[0].WokenBy
+					g.Blocks.setEnd(prev.block, blocks[0].End, blocks[0].WokenBy)
 					joined, blocks = prev.block, blocks[1:]
 					off--
 				}
@@ -258,7 +257,7 @@ func (b *builder) stitch(p *builder) {
 				sp := Span{Start: prev.since, End: p.partStart, State: prev.state, Block: -1}
 				if prev.state == Waiting && prev.block >= 0 {
 					sp.Block = prev.block
-					g.Blocks.mut(int(prev.block)).end = p.partStart
+					g.Blocks.setEnd(prev.block, p.partStart, g.Blocks.At(int(prev.block)).WokenBy)
 				}
 				g.Spans.Append(sp)
 			}
