@@ -36,12 +36,19 @@ type spanState struct {
 	block int32
 }
 
-// spanMark is where the encoding of every spanMarkEvery'th span begins.
+// spanMark is where the encoding of every spanMarkEvery'th span but the
+// first begins, which needs none: a goroutine's spans are decoded against
+// the zero spanState, and most goroutines have but a few spans. A
+// goroutine's encoded spans take less than 4 GiB.
 type spanMark struct {
-	start  Time // the span's start
-	before spanState
-	off    int
+	start Time  // the span's start
+	end   Time  // the state before it: where the span before ended,
+	block int32 // and the last wait before it
+	off   uint32
 }
+
+// before returns the state the span at the mark is decoded against.
+func (m *spanMark) before() spanState { return spanState{end: m.end, block: m.block} }
 
 // The bits of a span's header byte: its state, whether it begins after
 // the one before ended, and how its wait is numbered.
@@ -70,8 +77,8 @@ func (s *Spans) Append(sp Span) {
 	if s.n == 0 {
 		s.prev.block = -1
 	}
-	if s.n%spanMarkEvery == 0 {
-		s.marks = append(s.marks, spanMark{start: sp.Start, before: s.prev, off: len(s.data)})
+	if s.n > 0 && s.n%spanMarkEvery == 0 {
+		s.marks = append(s.marks, spanMark{start: sp.Start, end: s.prev.end, block: s.prev.block, off: uint32(len(s.data))})
 	}
 	h := byte(sp.State) & spanStateBits
 	if sp.Start != s.prev.end {
@@ -147,9 +154,6 @@ func varintAt(data []byte, off int) (int64, int) {
 func (s *Spans) All() iter.Seq2[int, Span] {
 	return func(yield func(int, Span) bool) {
 		off, st := 0, spanState{block: -1}
-		if len(s.marks) > 0 {
-			st = s.marks[0].before
-		}
 		for i := range s.n {
 			var sp Span
 			sp, off, st = s.decode(off, st)
@@ -202,11 +206,13 @@ func (s *Spans) Cursor() *SpanCursor {
 	return s.seekMark(0)
 }
 
-// seekMark returns a cursor at mark m.
+// seekMark returns a cursor at mark m, which is at the first span when m
+// is 0, and at the last mark when there are fewer.
 func (s *Spans) seekMark(m int) *SpanCursor {
 	c := &SpanCursor{s: s, st: spanState{block: -1}}
-	if m < len(s.marks) {
-		c.i, c.off, c.st = m*spanMarkEvery, s.marks[m].off, s.marks[m].before
+	if m = min(m, len(s.marks)); m > 0 {
+		mk := &s.marks[m-1]
+		c.i, c.off, c.st = m*spanMarkEvery, int(mk.off), mk.before()
 	}
 	return c
 }
@@ -229,10 +235,11 @@ func (c *SpanCursor) At(t Time) (Span, bool) {
 	// Jump to the last mark at or before t, if it lies ahead: the next
 	// few marks are looked at in turn, as the columns of a lane mostly
 	// lie a few marks apart, and the rest searched.
-	if m := c.i/spanMarkEvery + 1; m < len(s.marks) && s.marks[m].start <= t {
-		for m+1 < len(s.marks) && s.marks[m+1].start <= t {
+	// Mark m is s.marks[m-1].
+	if m := c.i/spanMarkEvery + 1; m <= len(s.marks) && s.marks[m-1].start <= t {
+		for m < len(s.marks) && s.marks[m].start <= t {
 			if m++; m%8 == 0 {
-				k, _ := slices.BinarySearchFunc(s.marks[m:], t, func(mk spanMark, t Time) int {
+				k, _ := slices.BinarySearchFunc(s.marks[m-1:], t, func(mk spanMark, t Time) int {
 					if mk.start <= t {
 						return -1
 					}
