@@ -50,6 +50,7 @@ type builder struct {
 	caseSeqs map[[2]int64]uint64
 	stacks   map[string]int32       // interned stacks by their PCs (see stackKey)
 	key      []byte                 // stackKey's buffer
+	frames   []Frame                // stackFrames's buffer
 	sites    []string               // the site of each interned stack
 	names    *waitNames             // the reasons and sites of all the goroutines' waits
 	values   *valueArena            // the values of all the channels' operations
@@ -211,13 +212,12 @@ func (b *builder) transition(ev *xtrace.Event, st *xtrace.StateTransition, t Tim
 		// One builder reading the whole trace would skip it: its stack
 		// is interned only at the stitching, if one builder would have
 		// met it (see stitch.go).
-		s.restated, s.restatedKey = stackFrames(stack), string(stackKey(nil, stack))
+		s.restated, s.restatedKey = stackFrames(nil, stack), string(stackKey(nil, stack))
 	} else {
 		stk = b.stack(stack)
 	}
 	if s.g.Name == "" && stk >= 0 {
-		frames := b.tl.Stacks[stk]
-		s.g.Name = frames[len(frames)-1].Func
+		s.g.Name = b.tl.Stacks.Outermost(stk).Func
 	}
 
 	// Close the span that ends here.
@@ -313,7 +313,7 @@ func (b *builder) openBlock(s *gstate, reason string, t Time, stk int32, sinceSt
 	}
 }
 
-// stack interns a stack, returning its index in tl.Stacks or -1 for none.
+// stack interns a stack, returning its number in tl.Stacks or -1 for none.
 // A stack met again in a later generation, under a new handle, is looked
 // up by its PCs without building its frames.
 func (b *builder) stack(st xtrace.Stack) int32 {
@@ -326,7 +326,8 @@ func (b *builder) stack(st xtrace.Stack) int32 {
 	b.key = stackKey(b.key[:0], st)
 	i, ok := b.stacks[string(b.key)]
 	if !ok {
-		i = b.intern(stackFrames(st), string(b.key))
+		b.frames = stackFrames(b.frames[:0], st)
+		i = b.intern(b.frames, string(b.key))
 	}
 	b.handles[st] = i
 	return i
@@ -340,16 +341,15 @@ func stackKey(key []byte, st xtrace.Stack) []byte {
 	return key
 }
 
-// stackFrames returns the frames of a stack.
-func stackFrames(st xtrace.Stack) []Frame {
-	var frames []Frame
+// stackFrames appends the frames of a stack to frames.
+func stackFrames(frames []Frame, st xtrace.Stack) []Frame {
 	for f := range st.Frames() {
 		frames = append(frames, Frame{Func: f.Func, File: f.File, Line: int(f.Line)})
 	}
 	return frames
 }
 
-// intern returns the index in tl.Stacks of the stack with the given
+// intern returns the number in tl.Stacks of the stack with the given
 // frames and key, adding it if new, or -1 for a stack without frames.
 func (b *builder) intern(frames []Frame, key string) int32 {
 	if len(frames) == 0 {
@@ -357,8 +357,7 @@ func (b *builder) intern(frames []Frame, key string) int32 {
 	}
 	i, ok := b.stacks[key]
 	if !ok {
-		i = int32(len(b.tl.Stacks))
-		b.tl.Stacks = append(b.tl.Stacks, frames)
+		i = b.tl.Stacks.add(frames)
 		b.sites = append(b.sites, site(frames))
 		b.stacks[key] = i
 	}

@@ -184,7 +184,7 @@ func (t *Timeline) StepSite(s Step) string {
 		return t.Goroutine(s.G).Blocks.At(int(s.Block)).Site
 	}
 	if i := t.StepStack(s); i >= 0 {
-		return site(t.Stacks[i])
+		return site(t.Stacks.At(i))
 	}
 	return ""
 }

@@ -198,7 +198,7 @@ type Timeline struct {
 	Goroutines []*Goroutine // in order of first appearance
 	Channels   []*Channel   // in order of first appearance
 	Selects    []Select     // in the order they began
-	Stacks     [][]Frame    // interned; Block.Stack indexes it
+	Stacks     Stacks       // interned; Block.Stack numbers them
 	Logs       []Log
 	Steps      Steps // in time order
 	Findings   []Finding

@@ -100,7 +100,7 @@ func (b *builder) snapshot() *Timeline {
 			s.Cases = slices.Clone(s.Cases) // cases are filled in as they come
 		}
 	}
-	tl.Stacks = slices.Clip(b.tl.Stacks)
+	tl.Stacks = b.tl.Stacks.clip()
 	tl.Logs = slices.Clip(b.tl.Logs)
 
 	// finish closes the open spans, from the goroutines' states.

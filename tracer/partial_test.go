@@ -19,7 +19,7 @@ func digest(tl *tracer.Timeline) uint64 {
 			h = (h ^ uint64(v)) * 1099511628211
 		}
 	}
-	mix(int64(tl.Events), int64(tl.Duration), int64(tl.Begin), int64(tl.End), int64(len(tl.Stacks)), int64(len(tl.Logs)))
+	mix(int64(tl.Events), int64(tl.Duration), int64(tl.Begin), int64(tl.End), int64(tl.Stacks.Len()), int64(len(tl.Logs)))
 	for _, g := range tl.Goroutines {
 		mix(int64(g.ID), int64(g.Parent), int64(g.Created), int64(g.Ended), int64(len(g.Name)))
 		for _, s := range g.Spans.All() {

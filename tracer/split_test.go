@@ -132,7 +132,7 @@ func diff(a, b *tracer.Timeline) string {
 		x, y any
 	}{
 		{"steps", a.Steps.Len(), b.Steps.Len()},
-		{"selects", a.Selects, b.Selects}, {"stacks", a.Stacks, b.Stacks},
+		{"selects", a.Selects, b.Selects}, {"stacks", stackList(&a.Stacks), stackList(&b.Stacks)},
 		{"logs", a.Logs, b.Logs}, {"findings", a.Findings, b.Findings},
 	} {
 		if !reflect.DeepEqual(c.x, c.y) {
@@ -302,4 +302,14 @@ func TestSelectAcrossGenerations(t *testing.T) {
 	if !slices.Equal(texts, want) {
 		t.Errorf("cases %q, want %q", texts, want)
 	}
+}
+
+// stackList returns the frames of every stack, as the numbering of the
+// frames within Stacks may differ between two equal timelines.
+func stackList(s *tracer.Stacks) [][]tracer.Frame {
+	var out [][]tracer.Frame
+	for i := range int32(s.Len()) {
+		out = append(out, s.At(i))
+	}
+	return out
 }

@@ -67,16 +67,15 @@ func (b *builder) stitch(p *builder) {
 	tl, pt := b.tl, p.tl
 
 	// Stacks, by their frames' PCs, in the order the part met them.
-	keys := make([]string, len(pt.Stacks))
+	keys := make([]string, pt.Stacks.Len())
 	for k, i := range p.stacks {
 		keys[i] = k
 	}
-	stackOf := make([]int32, len(pt.Stacks))
+	stackOf := make([]int32, pt.Stacks.Len())
 	for i, k := range keys {
 		j, ok := b.stacks[k]
 		if !ok {
-			j = int32(len(tl.Stacks))
-			tl.Stacks = append(tl.Stacks, pt.Stacks[i])
+			j = tl.Stacks.add(pt.Stacks.At(int32(i)))
 			b.sites = append(b.sites, p.sites[i])
 			b.stacks[k] = j
 		}

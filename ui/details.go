@@ -36,10 +36,10 @@ func stepDetails(tl *tracer.Timeline, s tracer.Step, width int) []string {
 	}
 
 	// Where.
-	if st := tl.StepStack(s); st >= 0 && int(st) < len(tl.Stacks) {
+	if st := tl.StepStack(s); st >= 0 && int(st) < tl.Stacks.Len() {
 		add("")
 		add("stack:")
-		for _, f := range tracer.ProgramFrames(tl.Stacks[st]) {
+		for _, f := range tracer.ProgramFrames(tl.Stacks.At(st)) {
 			add(fmt.Sprintf("  %s  %s:%d", tracer.ShortName(f.Func), filepath.Base(f.File), f.Line))
 		}
 	}

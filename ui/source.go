@@ -46,7 +46,7 @@ func (r *replay) sourceLines(width, height int) []line {
 	if stk < 0 {
 		return []line{{"no stack for this step", styleDim}}
 	}
-	frames := tracer.ProgramFrames(r.tl.Stacks[stk])
+	frames := tracer.ProgramFrames(r.tl.Stacks.At(stk))
 	if len(frames) == 0 {
 		return []line{{"no stack for this step", styleDim}}
 	}
