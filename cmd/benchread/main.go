@@ -8,7 +8,11 @@
 // "load" is tracer.Read as gocspviz calls it on this machine (with the
 // collector at tracer.GCPercent, as gocspviz runs it); "in 2 parts"
 // forces the reading of a trace in two parts at once (see tracer's
-// parts.go), which Read does by itself on four cores or more.
+// parts.go), which Read does by itself on four cores or more. The "UI"
+// columns replay the trace as gocspviz replay does, on a simulated 200x60
+// terminal: the time until the first picture of a timeline (the part
+// read so far), the time until the whole trace is shown, and the peak
+// memory of it all, while the UI holds the whole timeline.
 //
 //	go run ./cmd/benchread                  # make the traces, measure, print the table
 //	go run ./cmd/benchread -dir /tmp/traces # keep the traces between runs
@@ -42,7 +46,11 @@ import (
 )
 
 func main() {
-	if len(os.Args) == 3 && (os.Args[1] == "-bare" || os.Args[1] == "-load" || os.Args[1] == "-parts") {
+	if len(os.Args) == 3 && slices.Contains(ways, os.Args[1]) {
+		measure := measureRead
+		if os.Args[1] == "-ui" {
+			measure = func(_, path string) error { return measureUI(path) }
+		}
 		if err := measure(os.Args[1], os.Args[2]); err != nil {
 			fmt.Fprintf(os.Stderr, "benchread: %v\n", err)
 			os.Exit(1)
@@ -64,9 +72,13 @@ func main() {
 	}
 }
 
-// measure reads one trace in this process, the bare way or gocspviz's,
-// and prints the time it took and the events it saw.
-func measure(how, path string) error {
+// ways are the ways of reading a trace that a child process measures:
+// the bare way, gocspviz's load, the load in two parts, and the replay.
+var ways = []string{"-bare", "-load", "-parts", "-ui"}
+
+// measureRead reads one trace in this process, the bare way or
+// gocspviz's, and prints the time it took and the events it saw.
+func measureRead(how, path string) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -110,7 +122,8 @@ func measure(how, path string) error {
 type result struct {
 	elapsed time.Duration
 	events  int
-	maxRSS  int64 // bytes
+	first   time.Duration // the replay's first picture of a timeline
+	maxRSS  int64         // bytes
 }
 
 func run(dir, sizes, std string, runs int) error {
@@ -132,17 +145,17 @@ func run(dir, sizes, std string, runs int) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(os.Stdout, 0, 8, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "trace\tsize\tevents\tbare read\tload\tload/bare\tin 2 parts\tbare peak\tload peak\tload peak/size\t")
+	fmt.Fprintln(tw, "trace\tsize\tevents\tbare read\tload\tload/bare\tin 2 parts\tbare peak\tload peak/size\tUI first\tUI whole\tUI peak/size\t")
 	for _, path := range traces {
 		fi, err := os.Stat(path)
 		if err != nil {
 			return err
 		}
-		// The three ways in turn, runs times, so that a noisy moment
-		// of a shared machine falls on one run of each, not all of one.
-		var all [3][]result
+		// The ways in turn, runs times, so that a noisy moment of a
+		// shared machine falls on one run of each, not all of one.
+		all := make([][]result, len(ways))
 		for range runs {
-			for i, how := range []string{"-bare", "-load", "-parts"} {
+			for i, how := range ways {
 				r, err := child(self, how, path)
 				if err != nil {
 					return err
@@ -150,31 +163,34 @@ func run(dir, sizes, std string, runs int) error {
 				all[i] = append(all[i], r)
 			}
 		}
-		bare, load, parts := median(all[0]), median(all[1]), median(all[2])
-		if load.events != parts.events {
-			return fmt.Errorf("%s: %d events read in two parts, %d as loaded", path, parts.events, load.events)
+		bare, load, parts, replay := median(all[0]), median(all[1]), median(all[2]), median(all[3])
+		if load.events != parts.events || load.events != replay.events {
+			return fmt.Errorf("%s: %d events as loaded, %d read in two parts, %d replayed",
+				path, load.events, parts.events, replay.events)
 		}
-		size := fi.Size()
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%.2f\t%s\t%s\t%s\t%.1fx\t\n",
-			filepath.Base(path), mb(size), bare.events, bare.elapsed.Round(time.Millisecond),
-			load.elapsed.Round(time.Millisecond), float64(load.elapsed)/float64(bare.elapsed),
-			parts.elapsed.Round(time.Millisecond),
-			mb(bare.maxRSS), mb(load.maxRSS), float64(load.maxRSS)/float64(size))
+		size := float64(fi.Size())
+		ms := func(d time.Duration) string { return d.Round(time.Millisecond).String() }
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%.2f\t%s\t%s\t%.1fx\t%s\t%s\t%.1fx\t\n",
+			filepath.Base(path), mb(fi.Size()), bare.events, ms(bare.elapsed), ms(load.elapsed),
+			float64(load.elapsed)/float64(bare.elapsed), ms(parts.elapsed), mb(bare.maxRSS),
+			float64(load.maxRSS)/size, ms(replay.first), ms(replay.elapsed), float64(replay.maxRSS)/size)
 	}
 	return tw.Flush()
 }
 
-// median returns the median time and the median peak of the results.
+// median returns the median times and the median peak of the results.
 func median(rs []result) result {
 	m := rs[0]
 	ts := make([]time.Duration, len(rs))
+	fs := make([]time.Duration, len(rs))
 	ps := make([]int64, len(rs))
 	for i, r := range rs {
-		ts[i], ps[i] = r.elapsed, r.maxRSS
+		ts[i], fs[i], ps[i] = r.elapsed, r.first, r.maxRSS
 	}
 	slices.Sort(ts)
+	slices.Sort(fs)
 	slices.Sort(ps)
-	m.elapsed, m.maxRSS = ts[len(ts)/2], ps[len(ps)/2]
+	m.elapsed, m.first, m.maxRSS = ts[len(ts)/2], fs[len(fs)/2], ps[len(ps)/2]
 	return m
 }
 
@@ -223,11 +239,16 @@ func child(self, how, path string) (result, error) {
 		return result{}, fmt.Errorf("%s %s: %v: %s", how, path, err, strings.TrimSpace(errOut.String()))
 	}
 	var r result
-	var ns int64
+	var ns, first int64
 	if _, err := fmt.Sscan(out.String(), &ns, &r.events); err != nil {
 		return result{}, fmt.Errorf("%s %s: unexpected output %q", how, path, out.String())
 	}
-	r.elapsed = time.Duration(ns)
+	if how == "-ui" {
+		if _, err := fmt.Sscan(out.String(), &ns, &r.events, &first); err != nil {
+			return result{}, fmt.Errorf("%s %s: unexpected output %q", how, path, out.String())
+		}
+	}
+	r.elapsed, r.first = time.Duration(ns), time.Duration(first)
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		r.maxRSS = ru.Maxrss * 1024 // kilobytes on Linux
 	}
