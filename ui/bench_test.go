@@ -64,7 +64,7 @@ func benchReplay(b *testing.B, tl *tracer.Timeline) (*replay, *deltaScreen) {
 	sim.SetSize(200, 60)
 	r := newReplay(tl, Options{Title: "bench"})
 	r.root.SetRect(0, 0, 200, 60)
-	r.cur = len(r.ix.steps) / 2
+	r.cur = r.ix.steps.Len() / 2
 	r.sel = len(r.ix.rows) - 1
 	return r, screen
 }

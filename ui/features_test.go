@@ -79,7 +79,7 @@ func TestFollowWake(t *testing.T) {
 
 	// From the first receive of the squarer, [ goes to its wake-up.
 	recv := -1
-	for pos, k := range ix.steps {
+	for pos, k := range ix.steps.All() {
 		if s := tl.Steps.At(int(k)); s.Kind == tracer.StepRecv && strings.Contains(tl.Name(s.G), "squarer") {
 			recv = pos
 			break

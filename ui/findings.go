@@ -72,7 +72,7 @@ func (r *replay) findingsKey(ev *tcell.EventKey) {
 		r.found = min(r.found+1, max(n-1, 0))
 	case ev.Key() == tcell.KeyUp || ev.Rune() == 'k':
 		r.found = max(r.found-1, 0)
-	case ev.Key() == tcell.KeyEnter && n > 0 && len(r.ix.steps) > 0:
+	case ev.Key() == tcell.KeyEnter && n > 0 && r.ix.steps.Len() > 0:
 		r.overlay = nil
 		r.goToFinding(r.tl.Findings[r.found])
 	}

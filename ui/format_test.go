@@ -445,7 +445,7 @@ func TestLogMarks(t *testing.T) {
 			Chan: -1, Op: -1, Block: -1, Select: -1, Log: 0}),
 	}
 	ix := newIndex(tl, false)
-	if got := ix.marks[4]; len(got) != 1 {
+	if got := ix.marks(4); len(got) != 1 {
 		t.Errorf("got marks %v, want one", got)
 	} else if at, kind := ix.mark(got[0]); kind != markLog || at != 40 {
 		t.Errorf("got a mark of kind %d at %d, want a log mark at 40", kind, at)

@@ -45,7 +45,7 @@ func (r *replay) goTo(s string) {
 		return
 	}
 	if tg.g >= 0 {
-		steps := r.ix.stepsOf[tg.g]
+		steps := r.ix.stepsOf(tg.g)
 		row := r.rowOf(tg.g)
 		if len(steps) == 0 || row < 0 {
 			r.message = fmt.Sprintf("g%d has no step in the lanes shown", tg.g)
@@ -54,10 +54,8 @@ func (r *replay) goTo(s string) {
 		r.cur, r.sel = int(steps[0]), row
 		return
 	}
-	i, _ := slices.BinarySearchFunc(r.ix.steps, tg.at, func(si int32, t tracer.Time) int {
-		return int(r.tl.Steps.Time(int(si)) - t)
-	})
-	if i == len(r.ix.steps) {
+	i := r.ix.steps.Search(func(k int32) bool { return r.tl.Steps.Time(int(k)) >= tg.at })
+	if i == r.ix.steps.Len() {
 		r.message = fmt.Sprintf("no step at or after %s", tracer.FormatTime(tg.at))
 		return
 	}
@@ -84,17 +82,17 @@ func (r *replay) promptKey(ev *tcell.EventKey) {
 // moveToLaneTime moves the cursor to goroutine g's step nearest time t:
 // where a click on its lane points.
 func (r *replay) moveToLaneTime(g tracer.GID, t tracer.Time) {
-	steps := r.ix.stepsOf[g]
+	steps := r.ix.stepsOf(g)
 	if len(steps) == 0 {
 		return
 	}
 	i, _ := slices.BinarySearchFunc(steps, t, func(pos int32, t tracer.Time) int {
-		return int(r.tl.Steps.Time(int(r.ix.steps[pos])) - t)
+		return int(r.tl.Steps.Time(int(r.ix.steps.At(int(pos)))) - t)
 	})
 	switch {
 	case i == len(steps):
 		i--
-	case i > 0 && t-r.tl.Steps.Time(int(r.ix.steps[steps[i-1]])) < r.tl.Steps.Time(int(r.ix.steps[steps[i]]))-t:
+	case i > 0 && t-r.tl.Steps.Time(int(r.ix.steps.At(int(steps[i-1])))) < r.tl.Steps.Time(int(r.ix.steps.At(int(steps[i]))))-t:
 		i-- // the step before is nearer
 	}
 	r.cur = int(steps[i])

@@ -26,16 +26,47 @@ type index struct {
 	filter string              // lanes show the goroutines whose label has this
 	rows   []*tracer.Goroutine // the lanes: all, filtered
 	row    map[tracer.GID]int  // the lane of a goroutine, if it has one
-	steps  []int32             // the steps shown, indexes into tl.Steps
+	steps  shownSteps          // the steps shown, numbers of tl.Steps
 
-	// Positions in steps, ascending, by goroutine: its own steps; the
-	// wake-ups and creations of it; those it made.
-	stepsOf, wokenAt, woke map[tracer.GID][]int32
+	// The goroutines that have steps, numbered for lists: positions in
+	// steps, ascending, of each goroutine's own steps, of the wake-ups
+	// and creations of it, and of those it made; and its marks, the
+	// steps (numbers of tl.Steps) at which it completed channel
+	// operations or logged, drawn on its lane. See stepsOf and the
+	// others.
+	gnum  map[tracer.GID]int32
+	lists [nLists]glists
 
 	chans []chanIndex // by index in tl.Channels
-	// marks[g] are the steps, indexes into tl.Steps, at which goroutine g
-	// completed channel operations or logged: the marks on its lane.
-	marks map[tracer.GID][]int32
+}
+
+// The lists of the index by goroutine.
+const (
+	listSteps = iota
+	listWokenAt
+	listWoke
+	listMarks
+	nLists
+)
+
+// stepsOf returns the positions of goroutine g's steps.
+func (ix *index) stepsOf(g tracer.GID) []int32 { return ix.list(listSteps, g) }
+
+// wokenAt returns the positions of the wake-ups and creation of g.
+func (ix *index) wokenAt(g tracer.GID) []int32 { return ix.list(listWokenAt, g) }
+
+// woke returns the positions of the wake-ups and creations g made.
+func (ix *index) woke(g tracer.GID) []int32 { return ix.list(listWoke, g) }
+
+// marks returns the numbers of the steps marked on g's lane.
+func (ix *index) marks(g tracer.GID) []int32 { return ix.list(listMarks, g) }
+
+func (ix *index) list(l int, g tracer.GID) []int32 {
+	n, ok := ix.gnum[g]
+	if !ok {
+		return nil
+	}
+	return ix.lists[l].of(n)
 }
 
 // chanIndex is what channelAt needs to find the operations that show in a
@@ -103,19 +134,14 @@ func newIndex(tl *tracer.Timeline, showSystem bool) *index {
 // indexSteps lists the steps shown, each goroutine's steps, wake-ups and
 // marks, and when each channel operation completed. A trace has millions
 // of steps: it looks each step's goroutines up in a map once, through a
-// cache of the last few, and counts first to fill lists of the right length
-// (lists grown by append took several times their size, and a map
+// cache of the last few, and counts first to make lists of the right
+// length (lists grown by append took several times their size, and a map
 // lookup for each list of each step, most of the index's time).
 func (ix *index) indexSteps() {
 	tl := ix.tl
-	type lists struct {
-		id                              tracer.GID
-		shown                           bool // its steps are shown
-		steps, wokenAt, woke, marks     []int32
-		nSteps, nWokenAt, nWoke, nMarks int32
-	}
-	all := make([]lists, 0, len(tl.Goroutines))
-	dense := make(map[tracer.GID]int32, len(tl.Goroutines))
+	ix.gnum = make(map[tracer.GID]int32, len(tl.Goroutines))
+	var lens [nLists][]int32
+	var shownG []bool // by number: the goroutine's steps are shown
 	// The goroutines met last, by their ids' low bits: a pipeline's
 	// steps go round a few goroutines.
 	var cacheID [8]tracer.GID
@@ -123,72 +149,67 @@ func (ix *index) indexSteps() {
 	for i := range cacheAt {
 		cacheAt[i] = -1
 	}
-	of := func(id tracer.GID) *lists {
+	of := func(id tracer.GID) int32 {
 		c := id & 7
 		if cacheAt[c] < 0 || cacheID[c] != id {
-			k, ok := dense[id]
+			n, ok := ix.gnum[id]
 			if !ok {
-				k = int32(len(all))
-				dense[id] = k
-				all = append(all, lists{id: id, shown: ix.showSystem || !isSystem(tl, id)})
+				n = int32(len(shownG))
+				ix.gnum[id] = n
+				shownG = append(shownG, ix.showSystem || !isSystem(tl, id))
+				for l := range lens {
+					lens[l] = append(lens[l], 0)
+				}
 			}
-			cacheID[c], cacheAt[c] = id, k
+			cacheID[c], cacheAt[c] = id, n
 		}
-		return &all[cacheAt[c]]
+		return cacheAt[c]
 	}
-	shown := 0
 	for _, s := range tl.Steps.All() {
 		g := of(s.G)
 		if isMark(s) {
-			g.nMarks++
+			lens[listMarks][g]++
 		}
-		if g.shown {
-			shown++
-			g.nSteps++
-			if s.Kind == tracer.StepWake || s.Kind == tracer.StepCreate {
-				g.nWokenAt++
+		if shownG[g] {
+			lens[listSteps][g]++
+			if isEdge(s) {
+				lens[listWokenAt][g]++
 				if s.Other != tracer.NoG {
-					of(s.Other).nWoke++
+					lens[listWoke][of(s.Other)]++
 				}
 			}
 		}
 	}
-	for k := range all {
-		g := &all[k]
-		g.steps = make([]int32, 0, g.nSteps)
-		g.wokenAt = make([]int32, 0, g.nWokenAt)
-		g.woke = make([]int32, 0, g.nWoke)
-		g.marks = make([]int32, 0, g.nMarks)
+	var fill [nLists][]int32 // where each list is filled to
+	for l := range ix.lists {
+		ix.lists[l] = newGlists(lens[l])
+		fill[l] = slices.Clone(ix.lists[l].start)
 	}
-	ix.steps = make([]int32, 0, shown)
+	put := func(l int, g, v int32) {
+		ix.lists[l].data[fill[l][g]] = v
+		fill[l][g]++
+	}
 	for i, s := range tl.Steps.All() {
 		if s.Chan >= 0 && s.Op >= 0 {
 			ix.chans[s.Chan].opEnd[s.Op] = int32(i)
 		}
 		g := of(s.G)
 		if isMark(s) {
-			g.marks = append(g.marks, int32(i))
+			put(listMarks, g, int32(i))
 		}
-		if g.shown {
-			pos := int32(len(ix.steps))
-			ix.steps = append(ix.steps, int32(i))
-			g.steps = append(g.steps, pos)
-			if s.Kind == tracer.StepWake || s.Kind == tracer.StepCreate {
-				g.wokenAt = append(g.wokenAt, pos)
+		if shownG[g] {
+			pos := int32(ix.steps.Len())
+			ix.steps.add(int32(i))
+			put(listSteps, g, pos)
+			if isEdge(s) {
+				put(listWokenAt, g, pos)
 				if s.Other != tracer.NoG {
-					w := of(s.Other)
-					w.woke = append(w.woke, pos)
+					put(listWoke, of(s.Other), pos)
 				}
 			}
 		}
 	}
-	ix.stepsOf = make(map[tracer.GID][]int32, len(all))
-	ix.wokenAt = make(map[tracer.GID][]int32, len(all))
-	ix.woke = make(map[tracer.GID][]int32, len(all))
-	ix.marks = make(map[tracer.GID][]int32, len(all))
-	for _, g := range all {
-		ix.stepsOf[g.id], ix.wokenAt[g.id], ix.woke[g.id], ix.marks[g.id] = g.steps, g.wokenAt, g.woke, g.marks
-	}
+	ix.steps.done()
 }
 
 // isMark reports whether step s is drawn as a mark on its goroutine's
@@ -361,10 +382,7 @@ func isSystem(tl *tracer.Timeline, id tracer.GID) bool {
 
 // stepAt returns the position in ix.steps of the last shown step at or
 // before timeline step i, or 0.
-func (ix *index) stepAt(i int32) int {
-	n, _ := slices.BinarySearch(ix.steps, i+1)
-	return max(n-1, 0)
-}
+func (ix *index) stepAt(i int32) int { return ix.steps.PosOf(i) }
 
 // window returns the span of time the lanes fit: the recorded program's
 // run, with a little room on either side.

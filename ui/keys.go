@@ -67,7 +67,7 @@ func (r *replay) replayKey(ev *tcell.EventKey) {
 	case tcell.KeyHome:
 		r.moveTo(0)
 	case tcell.KeyEnd:
-		r.moveTo(len(r.ix.steps))
+		r.moveTo(r.ix.steps.Len())
 	case tcell.KeyDown:
 		r.arrow(1)
 	case tcell.KeyUp:
@@ -90,7 +90,7 @@ func (r *replay) runeKey(c rune) {
 	case 'g':
 		r.moveTo(0)
 	case 'G':
-		r.moveTo(len(r.ix.steps))
+		r.moveTo(r.ix.steps.Len())
 	case 'j':
 		r.arrow(1)
 	case 'k':
@@ -160,7 +160,7 @@ func (r *replay) arrow(d int) {
 // lane's goroutine.
 func (r *replay) stepLane(c rune) {
 	g := r.selected()
-	if g == nil || len(r.ix.steps) == 0 {
+	if g == nil || r.ix.steps.Len() == 0 {
 		r.message = "no lane selected"
 		return
 	}
@@ -178,7 +178,7 @@ func (r *replay) stepLane(c rune) {
 
 // followWake follows a wake-up edge forward (]) or back ([).
 func (r *replay) followWake(c rune) {
-	if len(r.ix.steps) == 0 {
+	if r.ix.steps.Len() == 0 {
 		return
 	}
 	if c == ']' {
@@ -205,10 +205,10 @@ func (r *replay) nextMatch(c rune) {
 // markKey sets the mark (m), or goes to it (') and leaves the mark where
 // the cursor was, so that ' again comes back.
 func (r *replay) markKey(c rune) {
-	if len(r.ix.steps) == 0 {
+	if r.ix.steps.Len() == 0 {
 		return
 	}
-	here := r.ix.steps[r.cur]
+	here := r.ix.steps.At(int(r.cur))
 	if c == 'm' {
 		r.mark = here
 		r.message = fmt.Sprintf("marked step %d; ' comes back to it", r.cur+1)
@@ -344,7 +344,7 @@ func (r *replay) play() {
 				r.app.QueueUpdateDraw(func() {
 					if r.stop == stop && (!r.move(1) || r.speedChanged(delay)) {
 						r.pause()
-						if r.cur < len(r.ix.steps)-1 {
+						if r.cur < r.ix.steps.Len()-1 {
 							r.play() // again, at the new speed
 						}
 					}

@@ -44,7 +44,7 @@ func before(ps []int32, pos int) int {
 }
 
 // stepOf returns the step at position pos.
-func (ix *index) stepOf(pos int) tracer.Step { return ix.tl.Steps.At(int(ix.steps[pos])) }
+func (ix *index) stepOf(pos int) tracer.Step { return ix.tl.Steps.At(int(ix.steps.At(int(pos)))) }
 
 // isEdge reports whether a step is a wake-up or creation: an edge from the
 // goroutine that made it (Other) to the one it happened to (G).
@@ -55,9 +55,9 @@ func isEdge(s tracer.Step) bool {
 // nextOf returns the position of goroutine g's next step after pos, or
 // with dir -1 its previous step before pos.
 func (ix *index) nextOf(g tracer.GID, pos, dir int) (int, string) {
-	to := after(ix.stepsOf[g], pos)
+	to := after(ix.stepsOf(g), pos)
 	if dir < 0 {
-		to = before(ix.stepsOf[g], pos)
+		to = before(ix.stepsOf(g), pos)
 	}
 	if to < 0 {
 		where := "after"
@@ -82,7 +82,7 @@ func (ix *index) wakeBack(pos int) (int, string) {
 		}
 		g, bound = s.Other, pos-1
 	}
-	to := atOrBefore(ix.wokenAt[g], bound)
+	to := atOrBefore(ix.wokenAt(g), bound)
 	if to < 0 {
 		return -1, "no wake-up of " + ix.tl.Name(g) + " before this step"
 	}
@@ -105,7 +105,7 @@ func (ix *index) wakeForward(pos int) (int, string) {
 	if other, ok := ix.handoff(s); ok {
 		return ix.wokeIn(s, other)
 	}
-	to := after(ix.woke[s.G], before(ix.stepsOf[s.G], pos))
+	to := after(ix.woke(s.G), before(ix.stepsOf(s.G), pos))
 	if to < 0 {
 		return -1, ix.tl.Name(s.G) + " wakes nobody from here on"
 	}
@@ -144,7 +144,7 @@ func (ix *index) wokeIn(s tracer.Step, other int32) (int, string) {
 	if blk.WokenBy != s.G || blk.End == tracer.NoTime {
 		return -1, ix.tl.Name(s.G) + " woke nobody here: " + name + " was woken by another"
 	}
-	ps := ix.wokenAt[op.G]
+	ps := ix.wokenAt(op.G)
 	i, _ := slices.BinarySearchFunc(ps, blk.End, func(p int32, t tracer.Time) int {
 		return cmp.Compare(ix.stepOf(int(p)).Time, t)
 	})
@@ -160,7 +160,7 @@ func (ix *index) wokeIn(s tracer.Step, other int32) (int, string) {
 // the previous one before pos) whose goroutine has a lane, or -1. It scans
 // the steps, as it runs once per key press.
 func (ix *index) matching(pos, dir int) (int, string) {
-	for i := pos + dir; i >= 0 && i < len(ix.steps); i += dir {
+	for i := pos + dir; i >= 0 && i < ix.steps.Len(); i += dir {
 		if _, ok := ix.row[ix.stepOf(i).G]; ok {
 			return i, ""
 		}
@@ -174,13 +174,8 @@ func (ix *index) matching(pos, dir int) (int, string) {
 // atTime returns the position of the first step shown at or after t, or
 // the last step when all are before it.
 func (ix *index) atTime(t tracer.Time) int {
-	i, _ := slices.BinarySearchFunc(ix.steps, t, func(k int32, t tracer.Time) int {
-		if ix.tl.Steps.Time(int(k)) < t {
-			return -1
-		}
-		return 1
-	})
-	return min(i, max(len(ix.steps)-1, 0))
+	i := ix.steps.Search(func(k int32) bool { return ix.tl.Steps.Time(int(k)) >= t })
+	return min(i, max(ix.steps.Len()-1, 0))
 }
 
 func quote(s string) string { return "\"" + s + "\"" }

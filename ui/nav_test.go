@@ -125,7 +125,7 @@ func TestWakeForwardFollowsHandoffs(t *testing.T) {
 		tl := pipeline(t, args...)
 		ix := newIndex(tl, false)
 		woke, none := 0, 0
-		for pos, k := range ix.steps {
+		for pos, k := range ix.steps.All() {
 			s := tl.Steps.At(int(k))
 			if s.Kind != tracer.StepSend && s.Kind != tracer.StepRecv || s.Op < 0 {
 				continue
@@ -149,7 +149,7 @@ func TestWakeForwardFollowsHandoffs(t *testing.T) {
 				if blk.Chan != s.Chan || blk.Op != other || blk.WokenBy != s.G {
 					continue
 				}
-				for p, k := range ix.steps {
+				for p, k := range ix.steps.All() {
 					if w := tl.Steps.At(int(k)); w.Kind == tracer.StepWake && w.G == h.ID && w.Other == s.G && w.Time == blk.End {
 						want = p
 					}

@@ -19,7 +19,7 @@ func (r *replay) headerLines(width, _ int) []line {
 		state = fmt.Sprintf("  ▶ playing, %s a step", speeds[r.speed])
 	}
 	text := fmt.Sprintf(" gocspviz  %s   step %d/%d   at %s of %s%s",
-		r.title, r.cur+1, len(r.ix.steps), tracer.FormatTime(s.Time),
+		r.title, r.cur+1, r.ix.steps.Len(), tracer.FormatTime(s.Time),
 		tracer.FormatTime(r.tl.Duration), state)
 	if n := len(r.tl.Findings); n > 0 {
 		text += fmt.Sprintf("   %s: f", plural(n, "finding"))
@@ -69,12 +69,12 @@ func (r *replay) firstStepLine(height int) int {
 // stepLines lists the steps around the cursor, the current one marked,
 // and the mark.
 func (r *replay) stepLines(width, height int) []line {
-	if len(r.ix.steps) == 0 {
+	if r.ix.steps.Len() == 0 {
 		return []line{{"no steps: the trace shows no goroutine of the program", styleDim}}
 	}
 	var out []line
-	for i := r.firstStepLine(height); i < len(r.ix.steps) && len(out) < height; i++ {
-		k := r.ix.steps[i]
+	for i := r.firstStepLine(height); i < r.ix.steps.Len() && len(out) < height; i++ {
+		k := r.ix.steps.At(int(i))
 		text := stepLine(r.tl, k, width-2)
 		switch {
 		case i == r.cur:
@@ -97,7 +97,7 @@ func (r *replay) stepAt(y int) int {
 		return -1
 	}
 	pos := r.firstStepLine(h) + y - top
-	if pos >= len(r.ix.steps) {
+	if pos >= r.ix.steps.Len() {
 		return -1
 	}
 	return pos
@@ -107,8 +107,8 @@ func (r *replay) stepAt(y int) int {
 // many as fit.
 func (r *replay) channelLines(width, height int) []line {
 	k := int32(0)
-	if len(r.ix.steps) > 0 {
-		k = r.ix.steps[r.cur]
+	if r.ix.steps.Len() > 0 {
+		k = r.ix.steps.At(int(r.cur))
 	}
 	if len(r.tl.Channels) == 0 || r.tl.Steps.Len() == 0 {
 		// No channel, or no step to show them after, as in a damaged
@@ -154,7 +154,7 @@ func (r *replay) siteLines(width, height int, t tracer.Time) []line {
 // detailLines shows the current step in full: its goroutine, what
 // happened, the cases of a select and the stack.
 func (r *replay) detailLines(width, _ int) []line {
-	if len(r.ix.steps) == 0 {
+	if r.ix.steps.Len() == 0 {
 		return nil
 	}
 	var out []line

@@ -192,10 +192,10 @@ func (r *replay) sizeLanes() {
 
 // step returns the current step, or a zero step when there is none.
 func (r *replay) step() tracer.Step {
-	if len(r.ix.steps) == 0 {
+	if r.ix.steps.Len() == 0 {
 		return tracer.Step{G: tracer.NoG, Other: tracer.NoG}
 	}
-	return r.tl.Steps.At(int(r.ix.steps[r.cur]))
+	return r.tl.Steps.At(int(r.ix.steps.At(int(r.cur))))
 }
 
 // viewport returns the span of time the lanes show: the program's steps
@@ -269,7 +269,7 @@ func (r *replay) move(n int) bool {
 // moveTo moves the cursor to position pos in ix.steps, kept in range, and
 // reports whether it moved.
 func (r *replay) moveTo(pos int) bool {
-	to := min(max(pos, 0), max(len(r.ix.steps)-1, 0))
+	to := min(max(pos, 0), max(r.ix.steps.Len()-1, 0))
 	moved := to != r.cur
 	r.cur = to
 	return moved
@@ -306,8 +306,8 @@ func (r *replay) selectRow(i int) {
 // at the same moment, the mark, the filter and the selected goroutine.
 func (r *replay) setSystem(show bool) {
 	at := int32(0)
-	if len(r.ix.steps) > 0 {
-		at = r.ix.steps[r.cur]
+	if r.ix.steps.Len() > 0 {
+		at = r.ix.steps.At(int(r.cur))
 	}
 	g := r.selected()
 	r.ix = r.withLanes(newIndex(r.tl, show), r.ix.depth != nil)
@@ -330,8 +330,8 @@ func (r *replay) withLanes(ix *index, grouped bool) *index {
 func (r *replay) setGrouped(grouped bool) {
 	g := r.selected()
 	at := int32(0)
-	if len(r.ix.steps) > 0 {
-		at = r.ix.steps[r.cur]
+	if r.ix.steps.Len() > 0 {
+		at = r.ix.steps.At(int(r.cur))
 	}
 	r.ix = r.withLanes(newIndex(r.tl, r.ix.showSystem), grouped)
 	r.cur = r.ix.stepAt(at)
@@ -352,7 +352,7 @@ func (r *replay) setTimeline(tl *tracer.Timeline, ix *index) {
 		ix = newIndex(tl, r.ix.showSystem)
 	}
 	r.tl, r.ix = tl, r.withLanes(ix, r.ix.depth != nil)
-	if len(r.ix.steps) > 0 {
+	if r.ix.steps.Len() > 0 {
 		r.cur = r.ix.stepAt(findStep(tl, at))
 	}
 	if r.mark >= 0 {

@@ -39,7 +39,7 @@ func (s *sources) lines(file string) []string {
 // happened at, highlighted, amid those around it. Without the file, it
 // says where the step happened.
 func (r *replay) sourceLines(width, height int) []line {
-	if len(r.ix.steps) == 0 {
+	if r.ix.steps.Len() == 0 {
 		return nil
 	}
 	stk := r.tl.StepStack(r.step())

@@ -192,7 +192,7 @@ const minLanesEach = 8
 func laneLooks(tl *tracer.Timeline, ix *index, g *tracer.Goroutine, from, to tracer.Time, cols int) []look {
 	lks := make([]look, cols)
 	width := float64(to-from) / float64(cols)
-	marks, m := ix.marks[g.ID], 0
+	marks, m := ix.marks(g.ID), 0
 	spans := g.Spans.Cursor() // the columns go forward in time
 	for col := range lks {
 		lo := from + tracer.Time(float64(col)*width)

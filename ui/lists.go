@@ -1,0 +1,122 @@
+package ui
+
+import (
+	"iter"
+	"sort"
+)
+
+// The index keeps millions of step numbers. These lists keep them in
+// less memory than a slice each: a pipeline of 800,000 steps shows all
+// but a few hundred runs of them, and a server's test has tens of
+// thousands of goroutines with a few steps each, whose lists in a map of
+// slices took more than their numbers.
+
+// shownSteps are the steps shown, numbers into the timeline's steps in
+// ascending order, by their positions from 0. They are kept as runs of
+// consecutive numbers, or where there would be more than half as many
+// runs as steps, as the numbers themselves.
+type shownSteps struct {
+	runs  []stepRun // by position
+	plain []int32   // the numbers, if not kept as runs
+	n     int
+}
+
+// stepRun is a run of consecutive step numbers from step on, at
+// positions from pos on.
+type stepRun struct{ pos, step int32 }
+
+// add appends step k, which must be greater than the last.
+func (s *shownSteps) add(k int32) {
+	if last := len(s.runs) - 1; last < 0 || s.runs[last].step+int32(s.n)-s.runs[last].pos != k {
+		s.runs = append(s.runs, stepRun{pos: int32(s.n), step: k})
+	}
+	s.n++
+}
+
+// done ends the adding, and keeps the numbers themselves if runs would
+// take more room.
+func (s *shownSteps) done() {
+	if len(s.runs) <= s.n/2 {
+		return
+	}
+	s.plain = make([]int32, s.n)
+	for pos := range s.n {
+		s.plain[pos] = s.at(pos)
+	}
+	s.runs = nil
+}
+
+// Len returns the number of steps shown.
+func (s *shownSteps) Len() int { return s.n }
+
+// At returns the number of the step shown at position pos.
+func (s *shownSteps) At(pos int) int32 {
+	if s.plain != nil {
+		return s.plain[pos]
+	}
+	return s.at(pos)
+}
+
+func (s *shownSteps) at(pos int) int32 {
+	r := s.runs[s.run(pos)]
+	return r.step + int32(pos) - r.pos
+}
+
+// run returns the index of the run that holds position pos.
+func (s *shownSteps) run(pos int) int {
+	if len(s.runs) == 1 {
+		return 0
+	}
+	return sort.Search(len(s.runs), func(i int) bool { return int(s.runs[i].pos) > pos }) - 1
+}
+
+// All yields the positions and numbers of the steps shown, in order.
+func (s *shownSteps) All() iter.Seq2[int, int32] {
+	return func(yield func(int, int32) bool) {
+		for pos := range s.n {
+			if !yield(pos, s.At(pos)) {
+				return
+			}
+		}
+	}
+}
+
+// Search returns the first position whose step number f is true of, or
+// Len() if there is none; f must be false and then true along the steps.
+func (s *shownSteps) Search(f func(k int32) bool) int {
+	return sort.Search(s.n, func(pos int) bool { return f(s.At(pos)) })
+}
+
+// PosOf returns the position of the last step shown at or before step k,
+// or 0.
+func (s *shownSteps) PosOf(k int32) int {
+	return max(s.Search(func(x int32) bool { return x > k })-1, 0)
+}
+
+// glists are lists of positions, one for each goroutine numbered from 0,
+// kept one after another in one slice.
+type glists struct {
+	start []int32 // list g is data[start[g]:start[g+1]]
+	data  []int32
+}
+
+// newGlists returns lists of the given lengths, empty: fill appends to
+// them.
+func newGlists(lens []int32) glists {
+	l := glists{start: make([]int32, len(lens)+1)}
+	for g, n := range lens {
+		l.start[g+1] = l.start[g] + n
+	}
+	l.data = make([]int32, l.start[len(lens)])
+	return l
+}
+
+// of returns the list of goroutine g, or nil for g < 0. Its items are the
+// lists' own: the caller must not change them.
+func (l *glists) of(g int32) []int32 {
+	if g < 0 {
+		return nil
+	}
+	from, to := l.start[g], l.start[g+1]
+	return l.data[from:to:to]
+}
