@@ -140,7 +140,7 @@ func channelAt(ix *index, ci int, k int32) channelState {
 	}
 	ch.showing(c, tl.Steps.Time(int(k)), k, func(i int) {
 		op := c.Ops.At(int(i))
-		done := ch.opEnd[i] <= k
+		done := ix.opEnd(int32(ci), int32(i)) <= k
 		switch {
 		case op.Kind == tracer.Send && !done:
 			st.senders = append(st.senders, fmt.Sprintf("%s (%s)", tl.Name(op.G), op.Value))

@@ -286,7 +286,7 @@ func channelAtByScan(ix *index, ci int, k int32) channelState {
 		if op.Start > t {
 			break
 		}
-		done := ch.opEnd[i] <= k
+		done := ix.opEnd(int32(ci), int32(i)) <= k
 		switch op.Kind {
 		case tracer.Close:
 			st.closed = st.closed || done
@@ -295,7 +295,7 @@ func channelAtByScan(ix *index, ci int, k int32) channelState {
 				st.senders = append(st.senders, tl.Name(op.G)+" ("+op.Value+")")
 				continue
 			}
-			if r := ch.recvOf[i]; r >= 0 && ch.opEnd[r] <= k {
+			if r := ch.recvOf[i]; r >= 0 && ix.opEnd(int32(ci), r) <= k {
 				continue
 			}
 			if c.Cap == 0 {
@@ -325,10 +325,14 @@ func TestChannelAtAgreesWithScan(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ix := newIndex(tc.tl, true)
 			for ci, c := range tc.tl.Channels {
+				opEnd := make([]int32, c.Ops.Len())
+				for i := range opEnd {
+					opEnd[i] = ix.opEnd(int32(ci), int32(i))
+				}
 				// With checkpoints as far apart as the index puts them,
 				// and as close as can be.
 				for _, every := range []int{ix.chans[ci].every, 1, 2, 3} {
-					ix.chans[ci].checkpoint(tc.tl, c, every)
+					ix.chans[ci].checkpoint(tc.tl, c, opEnd, every)
 					for k := range tc.tl.Steps.All() {
 						got, want := channelAt(ix, ci, int32(k)), channelAtByScan(ix, ci, int32(k))
 						if !sameState(got, want) {

@@ -29,19 +29,26 @@ var recorded struct {
 // set of flags, and returns its timeline. Callers must not change it.
 func pipeline(tb testing.TB, args ...string) *tracer.Timeline {
 	tb.Helper()
+	return scenario(tb, "pipeline", args...)
+}
+
+// scenario records the named scenario with the given flags, as pipeline
+// does.
+func scenario(tb testing.TB, name string, args ...string) *tracer.Timeline {
+	tb.Helper()
 	recorded.Lock()
 	defer recorded.Unlock()
-	key := strings.Join(args, " ")
+	key := name + " " + strings.Join(args, " ")
 	if tl := recorded.m[key]; tl != nil {
 		return tl
 	}
 
 	// Record, as the command's child process does, then read.
-	s, ok := scenarios.Lookup("pipeline")
+	s, ok := scenarios.Lookup(name)
 	if !ok {
-		tb.Fatal("no pipeline scenario")
+		tb.Fatalf("no %s scenario", name)
 	}
-	fs := flag.NewFlagSet("pipeline", flag.ContinueOnError)
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	run := s.Setup(fs)
 	if err := fs.Parse(args); err != nil {
 		tb.Fatal(err)

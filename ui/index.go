@@ -80,10 +80,12 @@ func (ix *index) list(l int, g tracer.GID) []int32 {
 // begun, so they are in open[c]. A query reads open[c] and scans fewer than
 // every operations after it. open[c] holds only what was pending at one
 // moment, at most about one operation per goroutine.
+//
+// The step at which an operation completed, and its wait, are looked up
+// when asked for (see opEnd and waitOf): kept for every operation, they
+// were half of the index of a pipeline.
 type chanIndex struct {
-	opEnd  []int32   // the step completing each operation, or never
 	recvOf []int32   // for a send, the receive that got its value, or -1
-	wait   []int32   // the wait of each operation in its goroutine's Blocks, or -1
 	gone   []int32   // the step from which each operation no longer shows
 	closed int32     // the step closing the channel, or never
 	every  int       // operations between checkpoints
@@ -103,13 +105,14 @@ func newIndex(tl *tracer.Timeline, showSystem bool) *index {
 	ix.setFilter("")
 
 	// The steps shown, the marks on the lanes, and when each channel
-	// operation completed.
+	// operation completed, for the checkpoints.
 	ix.chans = make([]chanIndex, len(tl.Channels))
+	opEnd := make([][]int32, len(tl.Channels))
 	for ci, c := range tl.Channels {
 		ch := &ix.chans[ci]
-		ch.opEnd, ch.recvOf = make([]int32, c.Ops.Len()), make([]int32, c.Ops.Len())
-		for i := range c.Ops.All() {
-			ch.opEnd[i], ch.recvOf[i] = never, -1
+		opEnd[ci], ch.recvOf = make([]int32, c.Ops.Len()), make([]int32, c.Ops.Len())
+		for i := range c.Ops.Len() {
+			opEnd[ci][i], ch.recvOf[i] = never, -1
 		}
 
 		// Not in the loop above: on an unbuffered channel a receive
@@ -120,24 +123,24 @@ func newIndex(tl *tracer.Timeline, showSystem bool) *index {
 			}
 		}
 	}
-	ix.indexWaits()
-	ix.indexSteps()
+	ix.indexSteps(opEnd)
 	for ci, c := range tl.Channels {
 		// Checkpoints a square root of the operations apart, at least
 		// 64: a query scans at most that many, and the checkpoints cost
 		// as much.
-		ix.chans[ci].checkpoint(tl, c, max(64, int(math.Sqrt(float64(c.Ops.Len())))))
+		ix.chans[ci].checkpoint(tl, c, opEnd[ci], max(64, int(math.Sqrt(float64(c.Ops.Len())))))
 	}
 	return ix
 }
 
 // indexSteps lists the steps shown, each goroutine's steps, wake-ups and
-// marks, and when each channel operation completed. A trace has millions
+// marks, and in opEnd the step at which each channel operation completed.
+// A trace has millions
 // of steps: it looks each step's goroutines up in a map once, through a
 // cache of the last few, and counts first to make lists of the right
 // length (lists grown by append took several times their size, and a map
 // lookup for each list of each step, most of the index's time).
-func (ix *index) indexSteps() {
+func (ix *index) indexSteps(opEnd [][]int32) {
 	tl := ix.tl
 	ix.gnum = make(map[tracer.GID]int32, len(tl.Goroutines))
 	var lens [nLists][]int32
@@ -191,7 +194,7 @@ func (ix *index) indexSteps() {
 	}
 	for i, s := range tl.Steps.All() {
 		if s.Chan >= 0 && s.Op >= 0 {
-			ix.chans[s.Chan].opEnd[s.Op] = int32(i)
+			opEnd[s.Chan][s.Op] = int32(i)
 		}
 		g := of(s.G)
 		if isMark(s) {
@@ -227,54 +230,66 @@ func (ix *index) mark(k int32) (tracer.Time, tracer.OpKind) {
 	return s.Time, ix.tl.Channels[s.Chan].Ops.At(int(s.Op)).Kind
 }
 
-// indexWaits fills in each channel operation's wait: the one tied to the
-// operation, or for a case a select chose, the select's last.
-func (ix *index) indexWaits() {
-	tl := ix.tl
-	selWait := map[int32]int32{}
-	for ci, c := range tl.Channels {
-		ix.chans[ci].wait = make([]int32, c.Ops.Len())
-		for i := range c.Ops.All() {
-			ix.chans[ci].wait[i] = -1
+// opEnd returns the step at which operation i of channel ci completed,
+// or never.
+func (ix *index) opEnd(ci int32, i int32) int32 {
+	steps := &ix.tl.Steps
+	end := ix.tl.Channels[ci].Ops.At(int(i)).End
+	if end == tracer.NoTime {
+		return never
+	}
+	for k := steps.Search(end); k < steps.Len() && steps.Time(k) == end; k++ {
+		if s := steps.At(k); s.Chan == ci && s.Op == i {
+			return int32(k)
 		}
 	}
-	for _, g := range tl.Goroutines {
-		for b, blk := range g.Blocks.All() {
-			switch {
-			case blk.Chan >= 0 && blk.Op >= 0 && int(blk.Chan) < len(ix.chans) && int(blk.Op) < len(ix.chans[blk.Chan].wait):
-				ix.chans[blk.Chan].wait[blk.Op] = int32(b)
-			case blk.Select >= 0:
-				selWait[blk.Select] = int32(b)
-			}
+	return never
+}
+
+// waitOf returns the wait of operation i of channel ci in its goroutine's
+// Blocks: the one tied to the operation, or for a case a select chose,
+// the select's last; or -1. The waits of an operation begin while it is
+// under way.
+func (ix *index) waitOf(ci int32, i int32) int32 {
+	op := ix.tl.Channels[ci].Ops.At(int(i))
+	g := ix.tl.Goroutine(op.G)
+	if g == nil {
+		return -1
+	}
+	bs := &g.Blocks
+	b := sort.Search(bs.Len(), func(b int) bool { return bs.At(b).Start >= op.Start })
+	wait := int32(-1)
+	for ; b < bs.Len(); b++ {
+		blk := bs.At(b)
+		if op.End != tracer.NoTime && blk.Start > op.End {
+			break
+		}
+		switch {
+		case blk.Chan == ci && blk.Op == i:
+			return int32(b)
+		case op.Select >= 0 && blk.Select == op.Select:
+			wait = int32(b)
 		}
 	}
-	if len(selWait) == 0 {
-		return
-	}
-	for ci, c := range tl.Channels {
-		for i, op := range c.Ops.All() {
-			if b, ok := selWait[op.Select]; ok && op.Select >= 0 && ix.chans[ci].wait[i] < 0 {
-				ix.chans[ci].wait[i] = b
-			}
-		}
-	}
+	return wait
 }
 
 // checkpoint fills in gone, closed and the checkpoints of channel c, every
-// so many operations, once opEnd and recvOf are known.
-func (ch *chanIndex) checkpoint(tl *tracer.Timeline, c *tracer.Channel, every int) {
+// so many operations, once recvOf is known, from the steps at which its
+// operations completed.
+func (ch *chanIndex) checkpoint(tl *tracer.Timeline, c *tracer.Channel, opEnd []int32, every int) {
 	n := c.Ops.Len()
 	ch.gone = make([]int32, n)
 	ch.closed = never
 	for i, op := range c.Ops.All() {
-		ch.gone[i] = ch.opEnd[i]
+		ch.gone[i] = opEnd[i]
 		switch {
 		case op.Kind == tracer.Send && ch.recvOf[i] >= 0:
-			ch.gone[i] = max(ch.opEnd[i], ch.opEnd[ch.recvOf[i]])
-		case op.Kind == tracer.Send && ch.opEnd[i] != never:
+			ch.gone[i] = max(opEnd[i], opEnd[ch.recvOf[i]])
+		case op.Kind == tracer.Send && opEnd[i] != never:
 			ch.gone[i] = never // in the channel for good: nobody got it
 		case op.Kind == tracer.Close:
-			ch.closed = min(ch.closed, ch.opEnd[i])
+			ch.closed = min(ch.closed, opEnd[i])
 		}
 	}
 

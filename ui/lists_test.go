@@ -2,7 +2,10 @@ package ui
 
 import (
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/gocspviz/gocspviz/tracer"
 )
 
 // TestShownSteps checks the steps shown, kept as runs and as numbers,
@@ -63,5 +66,75 @@ func TestGlists(t *testing.T) {
 	}
 	if got := l.of(-1); got != nil {
 		t.Errorf("list -1 is %v, want none", got)
+	}
+}
+
+// TestOpEndAndWaitAgreeWithScan checks the lookups of an operation's
+// completing step and wait against a scan of every step and wait.
+func TestOpEndAndWaitAgreeWithScan(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		tl   *tracer.Timeline
+	}{
+		{"by hand", smallTimeline()},
+		{"pipeline", pipeline(t, "-n", "300")},
+		{"buffered pipeline", pipeline(t, "-n", "300", "-buffer", "3")},
+		{"synthetic", synthetic(4, 100, 3, 500)},
+		{"countdown's select", scenario(t, "countdown", "-n", "5", "-tick", "2ms", "-abort-after", "3")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ix := newIndex(tc.tl, true)
+			ends, waits, selWait := map[[2]int32]int32{}, map[[2]int32]int32{}, map[int32]int32{}
+			for k, s := range tc.tl.Steps.All() {
+				if s.Chan >= 0 && s.Op >= 0 {
+					ends[[2]int32{s.Chan, s.Op}] = int32(k)
+				}
+			}
+			for _, g := range tc.tl.Goroutines {
+				for b, blk := range g.Blocks.All() {
+					switch {
+					case blk.Chan >= 0 && blk.Op >= 0:
+						waits[[2]int32{blk.Chan, blk.Op}] = int32(b)
+					case blk.Select >= 0:
+						selWait[blk.Select] = int32(b)
+					}
+				}
+			}
+			checked, selects := 0, 0
+			for ci, c := range tc.tl.Channels {
+				for i, op := range c.Ops.All() {
+					key := [2]int32{int32(ci), int32(i)}
+					wantEnd, ok := ends[key]
+					if !ok {
+						wantEnd = never
+					}
+					wantWait, ok := waits[key]
+					if !ok {
+						wantWait = -1
+						if w, ok := selWait[op.Select]; ok && op.Select >= 0 {
+							wantWait = w
+						}
+					}
+					if got := ix.opEnd(int32(ci), int32(i)); got != wantEnd {
+						t.Fatalf("channel %d operation %d ends at step %d, want %d", ci, i, got, wantEnd)
+					}
+					if got := ix.waitOf(int32(ci), int32(i)); got != wantWait {
+						t.Fatalf("channel %d operation %d waits in %d, want %d", ci, i, got, wantWait)
+					}
+					if wantWait >= 0 {
+						checked++
+						if op.Select >= 0 {
+							selects++
+						}
+					}
+				}
+			}
+			if strings.Contains(tc.name, "pipeline") && checked == 0 {
+				t.Fatal("no operation waited: the test checks nothing")
+			}
+			if strings.Contains(tc.name, "select") && selects == 0 {
+				t.Fatal("no case of a select waited: the test checks nothing")
+			}
+		})
 	}
 }

@@ -135,7 +135,7 @@ func (ix *index) handoff(s tracer.Step) (int32, bool) {
 func (ix *index) wokeIn(s tracer.Step, other int32) (int, string) {
 	op := ix.tl.Channels[s.Chan].Ops.At(int(other))
 	name := ix.tl.Name(op.G)
-	b := ix.chans[s.Chan].wait[other]
+	b := ix.waitOf(s.Chan, other)
 	g := ix.tl.Goroutine(op.G)
 	if b < 0 || g == nil || int(b) >= g.Blocks.Len() {
 		return -1, ix.tl.Name(s.G) + " woke nobody here: " + name + " did not wait for it"
