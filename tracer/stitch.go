@@ -231,12 +231,9 @@ func (b *builder) stitch(p *builder) {
 				} else {
 					since = 0
 				}
-				stk := b.intern(ps.restated, ps.restatedKey)
-				if g.Name == "" && stk >= 0 {
-					g.Name = ps.restated[len(ps.restated)-1].Func
-				}
 				if ps.first == Waiting && len(blocks) > 0 {
-					blocks[0].Start, restatedStack = 0, stk
+					// One builder keeps only a wait's stack.
+					blocks[0].Start, restatedStack = 0, b.intern(ps.restated, ps.restatedKey)
 				}
 			case prev.state == ps.first:
 				// The span open at the end of the parts before goes on.
