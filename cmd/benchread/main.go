@@ -12,7 +12,8 @@
 // columns replay the trace as gocspviz replay does, on a simulated 200x60
 // terminal: the time until the first picture of a timeline (the part
 // read so far), the time until the whole trace is shown, and the peak
-// memory of it all, while the UI holds the whole timeline.
+// memory of it all, while the UI holds the whole timeline (with the
+// collector at ui.GCPercent, as gocspviz replays).
 //
 //	go run ./cmd/benchread                  # make the traces, measure, print the table
 //	go run ./cmd/benchread -dir /tmp/traces # keep the traces between runs

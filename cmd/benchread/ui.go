@@ -25,7 +25,7 @@ func measureUI(path string) error {
 		return err
 	}
 	defer f.Close()
-	debug.SetGCPercent(tracer.GCPercent)
+	debug.SetGCPercent(ui.GCPercent)
 
 	sim := tcell.NewSimulationScreen("UTF-8")
 	start := time.Now()

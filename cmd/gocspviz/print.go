@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -84,6 +85,9 @@ func loadUI(src string, o loadOptions, stderr io.Writer) error {
 	title := src
 	if !isURL(src) {
 		title = filepath.Base(src)
+	}
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(ui.GCPercent)
 	}
 	err := ui.Load(load, ui.Options{Title: title, Source: source})
 	if err == nil && broken != nil {
