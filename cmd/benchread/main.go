@@ -6,7 +6,9 @@
 // its tests run long enough to make a trace of many generations).
 //
 // "load" is tracer.Read as gocspviz calls it on this machine (with the
-// collector at tracer.GCPercent, as gocspviz runs it); "in 2 parts"
+// collector at tracer.GCPercent, as gocspviz runs it), and "load/M events"
+// its time for each million events, the same for every size if the load
+// grows linearly; "in 2 parts"
 // forces the reading of a trace in two parts at once (see tracer's
 // parts.go), which Read does by itself on four cores or more. The "UI"
 // columns replay the trace as gocspviz replay does, on a simulated 200x60
@@ -146,7 +148,7 @@ func run(dir, sizes, std string, runs int) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(os.Stdout, 0, 8, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "trace\tsize\tevents\tbare read\tload\tload/bare\tin 2 parts\tbare peak\tload peak/size\tUI first\tUI whole\tUI peak/size\t")
+	fmt.Fprintln(tw, "trace\tsize\tevents\tbare read\tload\tload/M events\tload/bare\tin 2 parts\tbare peak\tload peak/size\tUI first\tUI whole\tUI peak/size\t")
 	for _, path := range traces {
 		fi, err := os.Stat(path)
 		if err != nil {
@@ -171,8 +173,9 @@ func run(dir, sizes, std string, runs int) error {
 		}
 		size := float64(fi.Size())
 		ms := func(d time.Duration) string { return d.Round(time.Millisecond).String() }
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%.2f\t%s\t%s\t%.1fx\t%s\t%s\t%.1fx\t\n",
-			filepath.Base(path), mb(fi.Size()), bare.events, ms(bare.elapsed), ms(load.elapsed),
+		perM := time.Duration(float64(load.elapsed) / float64(load.events) * 1e6)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%.2f\t%s\t%s\t%.1fx\t%s\t%s\t%.1fx\t\n",
+			filepath.Base(path), mb(fi.Size()), bare.events, ms(bare.elapsed), ms(load.elapsed), ms(perM),
 			float64(load.elapsed)/float64(bare.elapsed), ms(parts.elapsed), mb(bare.maxRSS),
 			float64(load.maxRSS)/size, ms(replay.first), ms(replay.elapsed), float64(replay.maxRSS)/size)
 	}
