@@ -56,6 +56,7 @@ type builder struct {
 	values   *valueArena            // the values of all the channels' operations
 	ids      *gnums                 // the numbers of the goroutines the steps and operations name
 	handles  map[xtrace.Stack]int32 // this generation's stack handles
+	arena    byteArena              // the spans of goroutines that ended
 
 	// lastG is the goroutine looked up last: consecutive events are
 	// mostly about one goroutine, and a map lookup per event showed in
@@ -264,6 +265,11 @@ func (b *builder) transition(ev *xtrace.Event, st *xtrace.StateTransition, t Tim
 	case xtrace.GoNotExist:
 		s.g.Ended = t
 		s.state = 0
+		// A trace of go test has tens of thousands of goroutines that
+		// end: what their spans and waits kept to grow was a tenth of
+		// the timeline.
+		s.g.Spans.trim(&b.arena)
+		s.g.Blocks.list.trim()
 		b.step(Step{Time: t, Kind: StepEnd, G: id})
 		return
 	case xtrace.GoWaiting:

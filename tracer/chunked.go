@@ -58,3 +58,13 @@ func (c *chunked[T]) share() chunked[T] {
 	c.shared = len(c.chunks)
 	return s
 }
+
+// trim gives back what the chunks hold beyond their values, for a list
+// that is done growing: a list of one chunk is copied to one of its length.
+func (c *chunked[T]) trim() {
+	if len(c.chunks) != 1 || len(c.chunks[0]) == cap(c.chunks[0]) {
+		return
+	}
+	c.chunks = [][]T{slices.Clone(c.chunks[0])}
+	c.shared = 0
+}

@@ -193,7 +193,8 @@ func (os *Ops) share(values *valueArena, ids *gnums) Ops {
 	return Ops{list: os.list.share(), ends: maps.Clone(os.ends), values: values, ids: ids}
 }
 
-// arenaChunk is how many bytes of values a chunk of an arena holds.
+// arenaChunk is how many bytes a chunk of an arena holds: of values here,
+// of spans in a byteArena.
 const arenaChunk = 1 << 16
 
 // valueArena holds the text of operations' values, in chunks of bytes

@@ -69,6 +69,42 @@ func MakeSpans(spans ...Span) Spans {
 	return s
 }
 
+// trim gives back the room s keeps to grow, for spans that are done
+// growing: appended to a few bytes at a time, a goroutine's spans held an
+// eighth more than they needed. Short data goes to the arena, to be kept
+// without a heap object of its own.
+func (s *Spans) trim(a *byteArena) {
+	s.data = a.keep(s.data)
+	if len(s.marks) < cap(s.marks) {
+		s.marks = slices.Clone(s.marks)
+	}
+}
+
+// A byteArena keeps short byte slices one after another in chunks of
+// arenaChunk bytes; a slice of more than a sixteenth of that is kept alone.
+type byteArena struct {
+	chunk []byte
+}
+
+// keep returns a copy of b, of its length, in the arena.
+func (a *byteArena) keep(b []byte) []byte {
+	if len(b) == 0 {
+		return nil
+	}
+	if len(b) > arenaChunk/16 {
+		if len(b) == cap(b) {
+			return b
+		}
+		return slices.Clone(b)
+	}
+	if cap(a.chunk)-len(a.chunk) < len(b) {
+		a.chunk = make([]byte, 0, arenaChunk)
+	}
+	off := len(a.chunk)
+	a.chunk = append(a.chunk, b...)
+	return a.chunk[off:len(a.chunk):len(a.chunk)]
+}
+
 // Len returns the number of spans.
 func (s *Spans) Len() int { return s.n }
 
