@@ -24,6 +24,8 @@
 //     or the network poller made it runnable.
 //   - A stack handle is valid within one generation only; stacks are
 //     interned by their frames, with a per-generation cache of handles.
+//     Only the stacks of waits and of go statements are kept: nothing
+//     shows those of going to run, to a syscall or back.
 //   - A goroutine's name, its start function, is known only once a stack of
 //     it is seen: its creation stack, or for a goroutine older than the
 //     trace (goroutine 1), its first stack.
