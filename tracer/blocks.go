@@ -134,19 +134,7 @@ func (bs *Blocks) end(i int32) Time {
 func (bs *Blocks) setEnd(i int32, end Time, wokenBy GID) {
 	p := bs.list.mut(int(i))
 	p.woken = p.woken&waitSinceStart | uint32(bs.ids.number(wokenBy))
-	d := end - p.start
-	switch {
-	case end == NoTime:
-		p.dur = opOpen
-	case d < 0 || d >= opLong:
-		p.dur = opLong
-		if bs.ends == nil { // a share has a copy of its own
-			bs.ends = map[int32]Time{}
-		}
-		bs.ends[i] = end
-	default:
-		p.dur = uint32(d)
-	}
+	p.dur = packDur(p.start, end, i, &bs.ends)
 }
 
 // op returns the channel and the operation that wait i belongs to, or -1.

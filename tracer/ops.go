@@ -117,19 +117,25 @@ func (os *Ops) add(op Op) {
 // setEnd sets the end of operation i.
 func (os *Ops) setEnd(i int32, end Time) {
 	p := os.list.mut(int(i))
-	d := end - p.start
+	p.dur = packDur(p.start, end, i, &os.ends)
+}
+
+// packDur returns the dur that keeps the end of item i of a list, which
+// began at start (see packedOp): an end that does not fit goes to *ends,
+// made if nil (a share has a copy of its own).
+func packDur(start, end Time, i int32, ends *map[int32]Time) uint32 {
+	d := end - start
 	switch {
 	case end == NoTime:
-		p.dur = opOpen
+		return opOpen
 	case d < 0 || d >= opLong:
-		p.dur = opLong
-		if os.ends == nil { // a share has a copy of its own
-			os.ends = map[int32]Time{}
+		if *ends == nil {
+			*ends = map[int32]Time{}
 		}
-		os.ends[i] = end
-	default:
-		p.dur = uint32(d)
+		(*ends)[i] = end
+		return opLong
 	}
+	return uint32(d)
 }
 
 // unpack returns operation i, which p keeps.
