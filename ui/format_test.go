@@ -312,16 +312,25 @@ func channelAtByScan(ix *index, ci int, k int32) channelState {
 	return st
 }
 
-func TestChannelAtAgreesWithScan(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		tl   *tracer.Timeline
-	}{
+// channelCase is a timeline to check the index of channels on.
+type channelCase struct {
+	name string
+	tl   *tracer.Timeline
+}
+
+// channelCases returns timelines of channels: by hand, of pipelines
+// unbuffered and buffered, and synthetic.
+func channelCases(t *testing.T) []channelCase {
+	return []channelCase{
 		{"by hand", smallTimeline()},
 		{"pipeline", pipeline(t, "-n", "300")},
 		{"buffered pipeline", pipeline(t, "-n", "300", "-buffer", "3")},
 		{"synthetic", synthetic(4, 100, 3, 500)},
-	} {
+	}
+}
+
+func TestChannelAtAgreesWithScan(t *testing.T) {
+	for _, tc := range channelCases(t) {
 		t.Run(tc.name, func(t *testing.T) {
 			ix := newIndex(tc.tl, true)
 			for ci, c := range tc.tl.Channels {

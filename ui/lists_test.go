@@ -4,8 +4,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/gocspviz/gocspviz/tracer"
 )
 
 // TestShownSteps checks the steps shown, kept as runs and as numbers,
@@ -72,16 +70,9 @@ func TestGlists(t *testing.T) {
 // TestOpEndAndWaitAgreeWithScan checks the lookups of an operation's
 // completing step and wait against a scan of every step and wait.
 func TestOpEndAndWaitAgreeWithScan(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		tl   *tracer.Timeline
-	}{
-		{"by hand", smallTimeline()},
-		{"pipeline", pipeline(t, "-n", "300")},
-		{"buffered pipeline", pipeline(t, "-n", "300", "-buffer", "3")},
-		{"synthetic", synthetic(4, 100, 3, 500)},
-		{"countdown's select", scenario(t, "countdown", "-n", "5", "-tick", "2ms", "-abort-after", "3")},
-	} {
+	cases := append(channelCases(t),
+		channelCase{"countdown's select", scenario(t, "countdown", "-n", "5", "-tick", "2ms", "-abort-after", "3")})
+	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			ix := newIndex(tc.tl, true)
 			ends, waits, selWait := map[[2]int32]int32{}, map[[2]int32]int32{}, map[int32]int32{}
