@@ -266,8 +266,8 @@ func (b *builder) transition(ev *xtrace.Event, st *xtrace.StateTransition, t Tim
 		s.g.Ended = t
 		s.state = 0
 		// A trace of go test has tens of thousands of goroutines that
-		// end: what their spans and waits kept to grow was a tenth of
-		// the timeline.
+		// end: what their spans and waits kept to grow was 4% of the
+		// timeline.
 		s.g.Spans.trim(&b.arena)
 		s.g.Blocks.list.trim()
 		b.step(Step{Time: t, Kind: StepEnd, G: id})

@@ -70,8 +70,8 @@ func MakeSpans(spans ...Span) Spans {
 }
 
 // trim gives back the room s keeps to grow, for spans that are done
-// growing: appended to a few bytes at a time, a goroutine's spans held an
-// eighth more than they needed. Short data goes to the arena, to be kept
+// growing: appended to a few bytes at a time, a goroutine's spans held a
+// seventh more than they needed. Short data goes to the arena, to be kept
 // without a heap object of its own.
 func (s *Spans) trim(a *byteArena) {
 	s.data = a.keep(s.data)
