@@ -104,19 +104,19 @@ func (b *builder) sortOps() {
 	tl := b.tl
 	perms := make([][]int32, len(tl.Channels)) // old index -> new, or nil
 	for ci, c := range tl.Channels {
-		at := func(i int32) *packedOp { return c.Ops.list.ref(int(i)) }
 		sorted := true
-		for i := 1; i < c.Ops.Len() && sorted; i++ {
-			sorted = at(int32(i-1)).start <= at(int32(i)).start
+		for i := int32(1); int(i) < c.Ops.Len() && sorted; i++ {
+			sorted = c.Ops.start(i-1) <= c.Ops.start(i)
 		}
 		if sorted {
 			continue
 		}
 		order := make([]int32, c.Ops.Len())
+		starts := make([]Time, c.Ops.Len())
 		for i := range order {
-			order[i] = int32(i)
+			order[i], starts[i] = int32(i), c.Ops.start(int32(i))
 		}
-		slices.SortStableFunc(order, func(x, y int32) int { return cmp.Compare(at(x).start, at(y).start) })
+		slices.SortStableFunc(order, func(x, y int32) int { return cmp.Compare(starts[x], starts[y]) })
 		perms[ci] = c.Ops.permute(order)
 	}
 	renumber := func(ci, op *int32) {
@@ -150,10 +150,10 @@ func pairOps(tl *Timeline) {
 		sends := sendsBySeq(ops)
 		for i := range int32(ops.Len()) {
 			op := *ops.list.ref(int(i))
-			if op.kind() != Recv || op.open() || !op.ok() || op.seq == 0 {
+			if op.kind() != Recv || op.open() || !op.ok() || ops.seq(i) == 0 {
 				continue
 			}
-			si := sends.find(op.seq)
+			si := sends.find(ops.seq(i))
 			if si < 0 {
 				continue
 			}
@@ -190,8 +190,8 @@ type seqIndex struct {
 func sendsBySeq(ops *Ops) seqIndex {
 	var x seqIndex
 	n := 0
-	for i := range ops.Len() {
-		if p := ops.list.ref(i); p.kind() == Send && p.seq > 0 {
+	for i := range int32(ops.Len()) {
+		if p := ops.list.ref(int(i)); p.kind() == Send && ops.seq(i) > 0 {
 			n++
 		}
 	}
@@ -199,16 +199,16 @@ func sendsBySeq(ops *Ops) seqIndex {
 	for i := range x.dense {
 		x.dense[i] = -1
 	}
-	for i := range ops.Len() {
-		switch p := ops.list.ref(i); {
-		case p.kind() != Send || p.seq == 0:
-		case p.seq < uint64(len(x.dense)):
-			x.dense[p.seq] = int32(i)
+	for i := range int32(ops.Len()) {
+		switch seq := ops.seq(i); {
+		case ops.list.ref(int(i)).kind() != Send || seq == 0:
+		case seq < uint64(len(x.dense)):
+			x.dense[seq] = i
 		default:
 			if x.sparse == nil {
 				x.sparse = map[uint64]int32{}
 			}
-			x.sparse[p.seq] = int32(i)
+			x.sparse[seq] = i
 		}
 	}
 	return x

@@ -13,24 +13,36 @@ import (
 // Ops are a channel's operations, in the order they began (Read sorts
 // them so). A channel of a pipeline has hundreds of thousands, the
 // largest part of a scenario's timeline. They are kept in chunks (see
-// chunked), in 40 bytes each (see packedOp), where an Op takes 64 and its
+// chunked), in 32 bytes each (see packedOp), where an Op takes 64 and its
 // value a string of its own, which the collector had to visit, one by
 // one.
 //
 // The zero Ops is empty. A Timeline's operations are never changed.
 type Ops struct {
-	list   chunked[packedOp]
-	ends   map[int32]Time // the ends of the operations whose dur is opLong
+	list  chunked[packedOp]
+	bases []Time // for each chunk, what its operations' starts count from
+
+	// What a packedOp cannot hold, by operation: the starts too far from
+	// their chunk's base, the value numbers of 32 bits or more (from a
+	// damaged trace), and the ends of the operations whose dur is opLong.
+	starts map[int32]Time
+	seqs   map[int32]uint64
+	ends   map[int32]Time
+
 	values *valueArena
 	ids    *gnums
 }
 
-// packedOp is an operation as Ops keep it: its end as a duration from its
-// start, its goroutine by number (see gnums) with its kind and OK in the
-// spare bits, and its value as a reference into the arena.
+// packedOp is an operation as Ops keep it: its start from its chunk's
+// base, its end as a duration from its start, its goroutine by number (see
+// gnums) with its kind and OK in the spare bits, and its value as a
+// reference into the arena. A chunk's base is half the range of off
+// before the start of its first operation, so that the operations of a
+// chunk, begun within two seconds of the first, before or after, need no
+// entry in the maps.
 type packedOp struct {
-	start            Time
-	seq              uint64
+	off              uint32 // start - the chunk's base, or opFar
+	seq              uint32 // the value's number, or opFar
 	dur              uint32 // End-Start, or opOpen, or opLong
 	gk               uint32 // kind<<29 | ok<<28 | the goroutine's number
 	value            valueRef
@@ -39,11 +51,17 @@ type packedOp struct {
 
 // The durations of a packedOp that are not: an operation that never
 // completed, and one whose end is kept apart, in Ops.ends, as that of one
-// that took more than 4.29 s (or ended before it began) is.
+// that took more than 4.29 s (or ended before it began) is. opFar marks a
+// start or value number kept apart.
 const (
 	opOpen = math.MaxUint32
 	opLong = math.MaxUint32 - 1
+	opFar  = math.MaxUint32
 )
+
+// opBaseBefore is how long before the start of a chunk's first operation
+// its base is.
+const opBaseBefore = 1 << 31
 
 // The bits of packedOp.gk above the goroutine's number.
 const (
@@ -82,6 +100,35 @@ func (os *Ops) All() iter.Seq2[int, Op] {
 	}
 }
 
+// start returns the start of operation i.
+func (os *Ops) start(i int32) Time {
+	if p := os.list.ref(int(i)); p.off != opFar {
+		return os.bases[int(i)/chunkCap] + Time(p.off)
+	}
+	return os.starts[i]
+}
+
+// seq returns the number of the value of operation i, 0 when unknown.
+func (os *Ops) seq(i int32) uint64 {
+	if p := os.list.ref(int(i)); p.seq != opFar {
+		return uint64(p.seq)
+	}
+	return os.seqs[i]
+}
+
+// packSeq returns the seq that keeps value number seq of operation i,
+// keeping a big one apart.
+func (os *Ops) packSeq(i int32, seq uint64) uint32 {
+	if seq < opFar {
+		return uint32(seq)
+	}
+	if os.seqs == nil { // a share has a copy of its own
+		os.seqs = map[int32]uint64{}
+	}
+	os.seqs[i] = seq
+	return opFar
+}
+
 // end returns the end of operation i, or NoTime.
 func (os *Ops) end(i int32) Time {
 	p := os.list.ref(int(i))
@@ -91,7 +138,7 @@ func (os *Ops) end(i int32) Time {
 	case opLong:
 		return os.ends[i]
 	}
-	return p.start + Time(p.dur)
+	return os.start(i) + Time(p.dur)
 }
 
 // add appends op.
@@ -103,21 +150,41 @@ func (os *Ops) add(op Op) {
 		os.ids = &gnums{}
 	}
 	p := packedOp{
-		start: op.Start, seq: op.Seq, value: os.values.add(op.Value),
-		gk:   uint32(op.Kind)<<opKindShift | uint32(os.ids.number(op.G)),
-		send: op.Send, sel: op.Select, stack: op.Stack,
+		value: os.values.add(op.Value),
+		gk:    uint32(op.Kind)<<opKindShift | uint32(os.ids.number(op.G)),
+		send:  op.Send, sel: op.Select, stack: op.Stack,
 	}
 	if op.OK {
 		p.gk |= opOK
 	}
+	os.push(p, op.Start, op.Seq, op.End)
+}
+
+// push appends p, which begins at start, carries value number seq and
+// ends at end; the other fields are p's.
+func (os *Ops) push(p packedOp, start Time, seq uint64, end Time) {
+	i := int32(os.list.n)
+	if int(i)/chunkCap == len(os.bases) {
+		os.bases = append(os.bases, start-opBaseBefore)
+	}
+	p.off = opFar
+	if d := start - os.bases[int(i)/chunkCap]; d >= 0 && d < opFar {
+		p.off = uint32(d)
+	} else {
+		if os.starts == nil {
+			os.starts = map[int32]Time{}
+		}
+		os.starts[i] = start
+	}
+	p.seq = os.packSeq(i, seq)
+	p.dur = packDur(start, end, i, &os.ends)
 	os.list.add(p)
-	os.setEnd(int32(os.list.n-1), op.End)
 }
 
 // setEnd sets the end of operation i.
 func (os *Ops) setEnd(i int32, end Time) {
-	p := os.list.mut(int(i))
-	p.dur = packDur(p.start, end, i, &os.ends)
+	start := os.start(i)
+	os.list.mut(int(i)).dur = packDur(start, end, i, &os.ends)
 }
 
 // packDur returns the dur that keeps the end of item i of a list, which
@@ -141,8 +208,8 @@ func packDur(start, end Time, i int32, ends *map[int32]Time) uint32 {
 // unpack returns operation i, which p keeps.
 func (os *Ops) unpack(i int32, p *packedOp) Op {
 	return Op{
-		G: os.ids.id(int32(p.gk & (maxGoroutines - 1))), Start: p.start, End: os.end(i),
-		Value: os.values.text(p.value), Seq: p.seq, Send: p.send, Select: p.sel, Stack: p.stack,
+		G: os.ids.id(int32(p.gk & (maxGoroutines - 1))), Start: os.start(i), End: os.end(i),
+		Value: os.values.text(p.value), Seq: os.seq(i), Send: p.send, Select: p.sel, Stack: p.stack,
 		Kind: p.kind(), OK: p.ok(),
 	}
 }
@@ -153,8 +220,9 @@ func (os *Ops) unpack(i int32, p *packedOp) Op {
 func (os *Ops) complete(i int, t Time, a probe.Annotation) {
 	os.setEnd(int32(i), t)
 	if a.Verb == probe.VerbRecvd {
+		seq := os.packSeq(int32(i), a.Seq)
 		p := os.list.mut(i)
-		p.seq = a.Seq
+		p.seq = seq
 		p.gk &^= opOK
 		if a.OK {
 			p.gk |= opOK
@@ -173,22 +241,15 @@ func (os *Ops) permute(order []int32) []int32 {
 	for newi, oldi := range order {
 		perm[oldi] = int32(newi)
 	}
-	var list chunked[packedOp]
-	var ends map[int32]Time
-	for newi, oldi := range order {
+	sorted := Ops{values: os.values, ids: os.ids}
+	for _, oldi := range order {
 		p := *os.list.ref(int(oldi))
 		if p.send >= 0 { // paired for a partial timeline
 			p.send = perm[p.send]
 		}
-		if p.dur == opLong {
-			if ends == nil {
-				ends = map[int32]Time{}
-			}
-			ends[int32(newi)] = os.ends[oldi]
-		}
-		list.add(p) // in the same arena of values
+		sorted.push(p, os.start(oldi), os.seq(oldi), os.end(oldi))
 	}
-	os.list, os.ends = list, ends
+	*os = sorted
 	return perm
 }
 
@@ -196,7 +257,11 @@ func (os *Ops) permute(order []int32) []int32 {
 // values and their goroutines numbered in ids: for a partial timeline,
 // while the reader goes on.
 func (os *Ops) share(values *valueArena, ids *gnums) Ops {
-	return Ops{list: os.list.share(), ends: maps.Clone(os.ends), values: values, ids: ids}
+	return Ops{
+		list: os.list.share(), bases: slices.Clip(os.bases),
+		starts: maps.Clone(os.starts), seqs: maps.Clone(os.seqs), ends: maps.Clone(os.ends),
+		values: values, ids: ids,
+	}
 }
 
 // arenaChunk is how many bytes a chunk of an arena holds: of values here,

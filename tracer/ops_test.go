@@ -1,6 +1,8 @@
 package tracer
 
 import (
+	"cmp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -74,5 +76,51 @@ func TestOpsEnds(t *testing.T) {
 		if w := want[order[i]]; op != w {
 			t.Errorf("operation %d once sorted is %+v, want %+v", i, op, w)
 		}
+	}
+}
+
+// TestOpsFar checks the starts and value numbers that a packed operation
+// keeps apart: starts seconds before or after the first of their chunk,
+// and numbers of 32 bits or more, also once shared, completed and sorted.
+func TestOpsFar(t *testing.T) {
+	starts := []Time{5e9, 5e9 + 1, 5e9 - 1<<31, 5e9 - 1<<31 - 1, 5e9 + 1<<31, 1 << 50, 0, -3}
+	seqs := []uint64{1, 1<<32 - 2, 1<<32 - 1, 1 << 32, 1<<64 - 1, 0, 7, 1 << 40}
+	var want []Op
+	for i := range 2*chunkCap + 3 {
+		k := i % len(starts)
+		start := starts[k] + Time(i/len(starts))
+		want = append(want, Op{G: 1, Start: start, End: start + Time(k), Seq: seqs[k],
+			Send: -1, Select: -1, Stack: -1, Kind: Recv, OK: true})
+	}
+	os := MakeOps(want...)
+	for i, op := range os.All() {
+		if op != want[i] {
+			t.Fatalf("operation %d is %+v, want %+v", i, op, want[i])
+		}
+	}
+	shared := os.share(os.values.snapshot(), os.ids.snapshot())
+	os.complete(2, starts[2]+9, probe.Annotation{Verb: probe.VerbRecvd, Seq: 1 << 33, OK: true})
+	os.complete(3, starts[3]+9, probe.Annotation{Verb: probe.VerbRecvd, Seq: 3, OK: true})
+	for i, op := range shared.All() {
+		if op != want[i] {
+			t.Fatalf("shared operation %d is %+v, want %+v", i, op, want[i])
+		}
+	}
+	want[2].End, want[2].Seq = starts[2]+9, 1<<33
+	want[3].End, want[3].Seq = starts[3]+9, 3
+
+	order := make([]int32, len(want))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortStableFunc(order, func(x, y int32) int { return cmp.Compare(want[x].Start, want[y].Start) })
+	os.permute(order)
+	for i, op := range os.All() {
+		if w := want[order[i]]; op != w {
+			t.Fatalf("operation %d once sorted is %+v, want %+v", i, op, w)
+		}
+	}
+	if len(os.starts) == 0 || len(os.seqs) == 0 {
+		t.Errorf("%d starts and %d numbers kept apart: the test reaches neither", len(os.starts), len(os.seqs))
 	}
 }
