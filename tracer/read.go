@@ -102,9 +102,9 @@ const progressEvery = 1 << 20
 // and has not been read from, may be read in parts at once (see
 // ReadOptions.Parts); the timeline is the same.
 //
-// BUG: Reading takes two and a half to four times the trace's size in
-// memory at its peak (a 97 MB trace of 5.6 million events, 232 MB; a 16
-// MB trace of go test net/http, of 37 thousand goroutines, 63 MB), up to
+// BUG: Reading takes 2.3 to 4 times the trace's size in memory at its
+// peak (a 97 MB trace of 5.6 million events, 222 MB; a 16 MB trace of go
+// test net/http, of 37 thousand goroutines, 64 MB), up to
 // a third of it the trace reader's: it holds a generation whole (the
 // runtime starts one every second, or sooner when its buffers fill), one
 // for each part read at once, or the whole trace for Go 1.21 and older,
