@@ -279,8 +279,14 @@ func TestHelpFits(t *testing.T) {
 // one to it.
 func channelAtByScan(ix *index, ci int, k int32) channelState {
 	tl := ix.tl
-	c, ch := tl.Channels[ci], &ix.chans[ci]
+	c := tl.Channels[ci]
 	t := tl.Steps.At(int(k)).Time
+	recvOf := map[int32]int32{} // send -> the receive that got its value
+	for i, op := range c.Ops.All() {
+		if op.Kind == tracer.Recv && op.Send >= 0 {
+			recvOf[op.Send] = int32(i)
+		}
+	}
 	var st channelState
 	for i, op := range c.Ops.All() {
 		if op.Start > t {
@@ -295,7 +301,7 @@ func channelAtByScan(ix *index, ci int, k int32) channelState {
 				st.senders = append(st.senders, tl.Name(op.G)+" ("+op.Value+")")
 				continue
 			}
-			if r := ch.recvOf[i]; r >= 0 && ix.opEnd(int32(ci), r) <= k {
+			if r, ok := recvOf[int32(i)]; ok && ix.opEnd(int32(ci), r) <= k {
 				continue
 			}
 			if c.Cap == 0 {

@@ -81,15 +81,16 @@ func (ix *index) list(l int, g tracer.GID) []int32 {
 // every operations after it. open[c] holds only what was pending at one
 // moment, at most about one operation per goroutine.
 //
-// The step at which an operation completed, and its wait, are looked up
-// when asked for (see opEnd and waitOf): kept for every operation, they
-// were half of the index of a pipeline.
+// The step at which an operation completed, its wait, and the receive
+// that got a send's value are looked up when asked for (see opEnd, waitOf
+// and recvOf): kept for every operation, they were more than half of the
+// index of a pipeline.
 type chanIndex struct {
-	recvOf []int32   // for a send, the receive that got its value, or -1
-	gone   []int32   // the step from which each operation no longer shows
-	closed int32     // the step closing the channel, or never
-	every  int       // operations between checkpoints
-	open   [][]int32 // open[c]: operations before c*every that show at its first step
+	received []uint64  // a bit for each send whose value a receive got
+	gone     []int32   // the step from which each operation no longer shows
+	closed   int32     // the step closing the channel, or never
+	every    int       // operations between checkpoints
+	open     [][]int32 // open[c]: operations before c*every that show at its first step
 }
 
 func newIndex(tl *tracer.Timeline, showSystem bool) *index {
@@ -109,18 +110,9 @@ func newIndex(tl *tracer.Timeline, showSystem bool) *index {
 	ix.chans = make([]chanIndex, len(tl.Channels))
 	opEnd := make([][]int32, len(tl.Channels))
 	for ci, c := range tl.Channels {
-		ch := &ix.chans[ci]
-		opEnd[ci], ch.recvOf = make([]int32, c.Ops.Len()), make([]int32, c.Ops.Len())
-		for i := range c.Ops.Len() {
-			opEnd[ci][i], ch.recvOf[i] = never, -1
-		}
-
-		// Not in the loop above: on an unbuffered channel a receive
-		// often begins before the send it gets.
-		for i, op := range c.Ops.All() {
-			if op.Kind == tracer.Recv && op.Send >= 0 {
-				ch.recvOf[op.Send] = int32(i)
-			}
+		opEnd[ci] = make([]int32, c.Ops.Len())
+		for i := range opEnd[ci] {
+			opEnd[ci][i] = never
 		}
 	}
 	ix.indexSteps(opEnd)
@@ -246,6 +238,29 @@ func (ix *index) opEnd(ci int32, i int32) int32 {
 	return never
 }
 
+// recvOf returns the receive of channel ci that got the value of send i,
+// or -1. It looks for it from the send outwards: a receive begins near the
+// send it gets, within about as many operations as goroutines wait on the
+// channel or values fit in its buffer.
+func (ix *index) recvOf(ci int32, i int32) int32 {
+	if ch := &ix.chans[ci]; ch.received[i/64]&(1<<(i%64)) == 0 {
+		return -1
+	}
+	ops := &ix.tl.Channels[ci].Ops
+	n := int32(ops.Len())
+	for d := int32(1); i-d >= 0 || i+d < n; d++ {
+		for _, j := range [2]int32{i + d, i - d} {
+			if j < 0 || j >= n {
+				continue
+			}
+			if op := ops.At(int(j)); op.Kind == tracer.Recv && op.Send == i {
+				return j
+			}
+		}
+	}
+	return -1
+}
+
 // waitOf returns the wait of operation i of channel ci in its goroutine's
 // Blocks: the one tied to the operation, or for a case a select chose,
 // the select's last; or -1. The waits of an operation begin while it is
@@ -274,22 +289,29 @@ func (ix *index) waitOf(ci int32, i int32) int32 {
 	return wait
 }
 
-// checkpoint fills in gone, closed and the checkpoints of channel c, every
-// so many operations, once recvOf is known, from the steps at which its
+// checkpoint fills in received, gone, closed and the checkpoints of
+// channel c, every so many operations, from the steps at which its
 // operations completed.
 func (ch *chanIndex) checkpoint(tl *tracer.Timeline, c *tracer.Channel, opEnd []int32, every int) {
 	n := c.Ops.Len()
 	ch.gone = make([]int32, n)
+	ch.received = make([]uint64, (n+63)/64)
 	ch.closed = never
 	for i, op := range c.Ops.All() {
 		ch.gone[i] = opEnd[i]
 		switch {
-		case op.Kind == tracer.Send && ch.recvOf[i] >= 0:
-			ch.gone[i] = max(opEnd[i], opEnd[ch.recvOf[i]])
 		case op.Kind == tracer.Send && opEnd[i] != never:
-			ch.gone[i] = never // in the channel for good: nobody got it
+			ch.gone[i] = never // in the channel for good, unless a receive got it
 		case op.Kind == tracer.Close:
 			ch.closed = min(ch.closed, opEnd[i])
+		}
+	}
+	// Apart from the loop above: on an unbuffered channel a receive often
+	// begins before the send it gets.
+	for i, op := range c.Ops.All() {
+		if s := op.Send; op.Kind == tracer.Recv && s >= 0 {
+			ch.gone[s] = max(opEnd[s], opEnd[i])
+			ch.received[s/64] |= 1 << (s % 64)
 		}
 	}
 

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/gocspviz/gocspviz/tracer"
 )
 
 // TestShownSteps checks the steps shown, kept as runs and as numbers,
@@ -68,14 +70,22 @@ func TestGlists(t *testing.T) {
 }
 
 // TestOpEndAndWaitAgreeWithScan checks the lookups of an operation's
-// completing step and wait against a scan of every step and wait.
+// completing step, its wait and the receive that got a send's value
+// against a scan of every step, wait and operation.
 func TestOpEndAndWaitAgreeWithScan(t *testing.T) {
 	cases := append(channelCases(t),
 		channelCase{"countdown's select", scenario(t, "countdown", "-n", "5", "-tick", "2ms", "-abort-after", "3")})
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			ix := newIndex(tc.tl, true)
-			ends, waits, selWait := map[[2]int32]int32{}, map[[2]int32]int32{}, map[int32]int32{}
+			ends, waits, selWait, recvs := map[[2]int32]int32{}, map[[2]int32]int32{}, map[int32]int32{}, map[[2]int32]int32{}
+			for ci, c := range tc.tl.Channels {
+				for i, op := range c.Ops.All() {
+					if op.Kind == tracer.Recv && op.Send >= 0 {
+						recvs[[2]int32{int32(ci), op.Send}] = int32(i)
+					}
+				}
+			}
 			for k, s := range tc.tl.Steps.All() {
 				if s.Chan >= 0 && s.Op >= 0 {
 					ends[[2]int32{s.Chan, s.Op}] = int32(k)
@@ -91,7 +101,7 @@ func TestOpEndAndWaitAgreeWithScan(t *testing.T) {
 					}
 				}
 			}
-			checked, selects := 0, 0
+			checked, selects, received := 0, 0, 0
 			for ci, c := range tc.tl.Channels {
 				for i, op := range c.Ops.All() {
 					key := [2]int32{int32(ci), int32(i)}
@@ -112,6 +122,18 @@ func TestOpEndAndWaitAgreeWithScan(t *testing.T) {
 					if got := ix.waitOf(int32(ci), int32(i)); got != wantWait {
 						t.Fatalf("channel %d operation %d waits in %d, want %d", ci, i, got, wantWait)
 					}
+					if op.Kind == tracer.Send {
+						wantRecv, ok := recvs[key]
+						if !ok {
+							wantRecv = -1
+						}
+						if got := ix.recvOf(int32(ci), int32(i)); got != wantRecv {
+							t.Fatalf("channel %d send %d was received by %d, want %d", ci, i, got, wantRecv)
+						}
+						if wantRecv >= 0 {
+							received++
+						}
+					}
 					if wantWait >= 0 {
 						checked++
 						if op.Select >= 0 {
@@ -120,8 +142,8 @@ func TestOpEndAndWaitAgreeWithScan(t *testing.T) {
 					}
 				}
 			}
-			if strings.Contains(tc.name, "pipeline") && checked == 0 {
-				t.Fatal("no operation waited: the test checks nothing")
+			if strings.Contains(tc.name, "pipeline") && (checked == 0 || received == 0) {
+				t.Fatalf("%d operations waited, %d sends were received: the test checks too little", checked, received)
 			}
 			if strings.Contains(tc.name, "select") && selects == 0 {
 				t.Fatal("no case of a select waited: the test checks nothing")

@@ -124,7 +124,7 @@ func (ix *index) handoff(s tracer.Step) (int32, bool) {
 	op := ix.tl.Channels[s.Chan].Ops.At(int(s.Op))
 	other := op.Send
 	if op.Kind == tracer.Send {
-		other = ix.chans[s.Chan].recvOf[s.Op]
+		other = ix.recvOf(s.Chan, s.Op)
 	}
 	return other, other >= 0
 }
