@@ -347,7 +347,7 @@ func TestChannelAtAgreesWithScan(t *testing.T) {
 				// With checkpoints as far apart as the index puts them,
 				// and as close as can be.
 				for _, every := range []int{ix.chans[ci].every, 1, 2, 3} {
-					ix.chans[ci].checkpoint(tc.tl, c, opEnd, every)
+					ix.chans[ci].checkpoint(tc.tl, c, slices.Clone(opEnd), every)
 					for k := range tc.tl.Steps.All() {
 						got, want := channelAt(ix, ci, int32(k)), channelAtByScan(ix, ci, int32(k))
 						if !sameState(got, want) {

@@ -106,7 +106,8 @@ func newIndex(tl *tracer.Timeline, showSystem bool) *index {
 	ix.setFilter("")
 
 	// The steps shown, the marks on the lanes, and when each channel
-	// operation completed, for the checkpoints.
+	// operation completed, which the checkpoints turn into when it no
+	// longer shows.
 	ix.chans = make([]chanIndex, len(tl.Channels))
 	opEnd := make([][]int32, len(tl.Channels))
 	for ci, c := range tl.Channels {
@@ -290,28 +291,28 @@ func (ix *index) waitOf(ci int32, i int32) int32 {
 }
 
 // checkpoint fills in received, gone, closed and the checkpoints of
-// channel c, every so many operations, from the steps at which its
-// operations completed.
-func (ch *chanIndex) checkpoint(tl *tracer.Timeline, c *tracer.Channel, opEnd []int32, every int) {
+// channel c, every so many operations. It is handed in gone the step at
+// which each operation completed, or never, and makes it the step from
+// which each no longer shows.
+func (ch *chanIndex) checkpoint(tl *tracer.Timeline, c *tracer.Channel, gone []int32, every int) {
 	n := c.Ops.Len()
-	ch.gone = make([]int32, n)
-	ch.received = make([]uint64, (n+63)/64)
-	ch.closed = never
-	for i, op := range c.Ops.All() {
-		ch.gone[i] = opEnd[i]
-		switch {
-		case op.Kind == tracer.Send && opEnd[i] != never:
-			ch.gone[i] = never // in the channel for good, unless a receive got it
-		case op.Kind == tracer.Close:
-			ch.closed = min(ch.closed, opEnd[i])
+	ch.gone, ch.received, ch.closed = gone, make([]uint64, (n+63)/64), never
+	for _, op := range c.Ops.All() {
+		if s := op.Send; op.Kind == tracer.Recv && s >= 0 {
+			ch.received[s/64] |= 1 << (s % 64)
 		}
 	}
-	// Apart from the loop above: on an unbuffered channel a receive often
-	// begins before the send it gets.
+	// A send shows until the receive that got its value completed (on an
+	// unbuffered channel that receive often begins before it), and one
+	// whose value nobody got stays in the channel for good.
 	for i, op := range c.Ops.All() {
-		if s := op.Send; op.Kind == tracer.Recv && s >= 0 {
-			ch.gone[s] = max(opEnd[s], opEnd[i])
-			ch.received[s/64] |= 1 << (s % 64)
+		switch {
+		case op.Kind == tracer.Recv && op.Send >= 0:
+			gone[op.Send] = max(gone[op.Send], gone[i])
+		case op.Kind == tracer.Send && ch.received[i/64]&(1<<(i%64)) == 0 && gone[i] != never:
+			gone[i] = never
+		case op.Kind == tracer.Close:
+			ch.closed = min(ch.closed, gone[i])
 		}
 	}
 
