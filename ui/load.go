@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"strings"
 	"sync/atomic"
 
@@ -61,6 +62,12 @@ func Load(load Loader, o Options) (err error) {
 		tl, err := load(ctx, lv.progress(wake), partial)
 		res := result{tl: tl, err: err}
 		if err == nil && ctx.Err() == nil {
+			// What the trace reader held is garbage now. Given back to
+			// the system before the index is made, it no longer adds to
+			// the replay's peak: 63-65 MB instead of 64-72 MB for
+			// pipeline -n 100000, 208-210 MB instead of 235-240 MB for
+			// -n 400000, for 3-10 ms.
+			debug.FreeOSMemory()
 			res.ix = newIndex(tl, false)
 		}
 		results <- res
