@@ -106,26 +106,22 @@ func (bs *Blocks) add(b Block) {
 	if bs.ids == nil {
 		bs.ids = &gnums{}
 	}
-	bs.list.add(packedBlock{
+	p := packedBlock{
 		start: b.Start, ch: b.Chan, op: b.Op, sel: b.Select,
-		name: bs.names.number(waitName{b.Reason, b.Site, b.Stack}),
-	})
-	bs.setEnd(int32(bs.list.n-1), b.End, b.WokenBy)
-	if b.SinceStart {
-		bs.list.mut(bs.list.n - 1).woken |= waitSinceStart
+		dur:   packDur(b.Start, b.End, int32(bs.list.n), &bs.ends),
+		woken: uint32(bs.ids.number(b.WokenBy)),
+		name:  bs.names.number(waitName{b.Reason, b.Site, b.Stack}),
 	}
+	if b.SinceStart {
+		p.woken |= waitSinceStart
+	}
+	bs.list.add(p)
 }
 
 // end returns the end of wait i, or NoTime.
 func (bs *Blocks) end(i int32) Time {
 	p := bs.list.ref(int(i))
-	switch p.dur {
-	case opOpen:
-		return NoTime
-	case opLong:
-		return bs.ends[i]
-	}
-	return p.start + Time(p.dur)
+	return unpackDur(p.start, p.dur, i, bs.ends)
 }
 
 // setEnd records that wait i ended at end (NoTime: it has not), made

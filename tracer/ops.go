@@ -131,14 +131,7 @@ func (os *Ops) packSeq(i int32, seq uint64) uint32 {
 
 // end returns the end of operation i, or NoTime.
 func (os *Ops) end(i int32) Time {
-	p := os.list.ref(int(i))
-	switch p.dur {
-	case opOpen:
-		return NoTime
-	case opLong:
-		return os.ends[i]
-	}
-	return os.start(i) + Time(p.dur)
+	return unpackDur(os.start(i), os.list.ref(int(i)).dur, i, os.ends)
 }
 
 // add appends op.
@@ -203,6 +196,18 @@ func packDur(start, end Time, i int32, ends *map[int32]Time) uint32 {
 		return opLong
 	}
 	return uint32(d)
+}
+
+// unpackDur returns the end that dur keeps of item i of a list, which
+// began at start, or NoTime: the inverse of packDur.
+func unpackDur(start Time, dur uint32, i int32, ends map[int32]Time) Time {
+	switch dur {
+	case opOpen:
+		return NoTime
+	case opLong:
+		return ends[i]
+	}
+	return start + Time(dur)
 }
 
 // unpack returns operation i, which p keeps.
