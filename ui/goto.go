@@ -87,12 +87,12 @@ func (r *replay) moveToLaneTime(g tracer.GID, t tracer.Time) {
 		return
 	}
 	i, _ := slices.BinarySearchFunc(steps, t, func(pos int32, t tracer.Time) int {
-		return int(r.tl.Steps.Time(int(r.ix.steps.At(int(pos)))) - t)
+		return int(r.ix.timeAt(int(pos)) - t)
 	})
 	switch {
 	case i == len(steps):
 		i--
-	case i > 0 && t-r.tl.Steps.Time(int(r.ix.steps.At(int(steps[i-1])))) < r.tl.Steps.Time(int(r.ix.steps.At(int(steps[i]))))-t:
+	case i > 0 && t-r.ix.timeAt(int(steps[i-1])) < r.ix.timeAt(int(steps[i]))-t:
 		i-- // the step before is nearer
 	}
 	r.cur = int(steps[i])

@@ -128,11 +128,11 @@ func newIndex(tl *tracer.Timeline, showSystem bool) *index {
 
 // indexSteps lists the steps shown, each goroutine's steps, wake-ups and
 // marks, and in opEnd the step at which each channel operation completed.
-// A trace has millions
-// of steps: it looks each step's goroutines up in a map once, through a
-// cache of the last few, and counts first to make lists of the right
-// length (lists grown by append took several times their size, and a map
-// lookup for each list of each step, most of the index's time).
+// A trace has millions of steps: it looks each step's goroutines up in a
+// map once, through a cache of the last few, and counts first to make
+// lists of the right length (lists grown by append took several times
+// their size, and a map lookup for each list of each step, most of the
+// index's time).
 func (ix *index) indexSteps(opEnd [][]int32) {
 	tl := ix.tl
 	ix.gnum = make(map[tracer.GID]int32, len(tl.Goroutines))

@@ -208,7 +208,7 @@ func (r *replay) markKey(c rune) {
 	if r.ix.steps.Len() == 0 {
 		return
 	}
-	here := r.ix.steps.At(int(r.cur))
+	here := r.ix.steps.At(r.cur)
 	if c == 'm' {
 		r.mark = here
 		r.message = fmt.Sprintf("marked step %d; ' comes back to it", r.cur+1)

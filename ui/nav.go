@@ -44,7 +44,11 @@ func before(ps []int32, pos int) int {
 }
 
 // stepOf returns the step at position pos.
-func (ix *index) stepOf(pos int) tracer.Step { return ix.tl.Steps.At(int(ix.steps.At(int(pos)))) }
+func (ix *index) stepOf(pos int) tracer.Step { return ix.tl.Steps.At(int(ix.steps.At(pos))) }
+
+// timeAt returns the time of the step at position pos, at less cost than
+// stepOf.
+func (ix *index) timeAt(pos int) tracer.Time { return ix.tl.Steps.Time(int(ix.steps.At(pos))) }
 
 // isEdge reports whether a step is a wake-up or creation: an edge from the
 // goroutine that made it (Other) to the one it happened to (G).
@@ -146,9 +150,9 @@ func (ix *index) wokeIn(s tracer.Step, other int32) (int, string) {
 	}
 	ps := ix.wokenAt(op.G)
 	i, _ := slices.BinarySearchFunc(ps, blk.End, func(p int32, t tracer.Time) int {
-		return cmp.Compare(ix.stepOf(int(p)).Time, t)
+		return cmp.Compare(ix.timeAt(int(p)), t)
 	})
-	for ; i < len(ps) && ix.stepOf(int(ps[i])).Time == blk.End; i++ {
+	for ; i < len(ps) && ix.timeAt(int(ps[i])) == blk.End; i++ {
 		if w := ix.stepOf(int(ps[i])); w.Kind == tracer.StepWake && w.Other == s.G {
 			return int(ps[i]), ""
 		}

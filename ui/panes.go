@@ -74,7 +74,7 @@ func (r *replay) stepLines(width, height int) []line {
 	}
 	var out []line
 	for i := r.firstStepLine(height); i < r.ix.steps.Len() && len(out) < height; i++ {
-		k := r.ix.steps.At(int(i))
+		k := r.ix.steps.At(i)
 		text := stepLine(r.tl, k, width-2)
 		switch {
 		case i == r.cur:
@@ -108,7 +108,7 @@ func (r *replay) stepAt(y int) int {
 func (r *replay) channelLines(width, height int) []line {
 	k := int32(0)
 	if r.ix.steps.Len() > 0 {
-		k = r.ix.steps.At(int(r.cur))
+		k = r.ix.steps.At(r.cur)
 	}
 	if len(r.tl.Channels) == 0 || r.tl.Steps.Len() == 0 {
 		// No channel, or no step to show them after, as in a damaged

@@ -195,7 +195,7 @@ func (r *replay) step() tracer.Step {
 	if r.ix.steps.Len() == 0 {
 		return tracer.Step{G: tracer.NoG, Other: tracer.NoG}
 	}
-	return r.tl.Steps.At(int(r.ix.steps.At(int(r.cur))))
+	return r.tl.Steps.At(int(r.ix.steps.At(r.cur)))
 }
 
 // viewport returns the span of time the lanes show: the program's steps
@@ -307,7 +307,7 @@ func (r *replay) selectRow(i int) {
 func (r *replay) setSystem(show bool) {
 	at := int32(0)
 	if r.ix.steps.Len() > 0 {
-		at = r.ix.steps.At(int(r.cur))
+		at = r.ix.steps.At(r.cur)
 	}
 	g := r.selected()
 	r.ix = r.withLanes(newIndex(r.tl, show), r.ix.depth != nil)
@@ -331,7 +331,7 @@ func (r *replay) setGrouped(grouped bool) {
 	g := r.selected()
 	at := int32(0)
 	if r.ix.steps.Len() > 0 {
-		at = r.ix.steps.At(int(r.cur))
+		at = r.ix.steps.At(r.cur)
 	}
 	r.ix = r.withLanes(newIndex(r.tl, r.ix.showSystem), grouped)
 	r.cur = r.ix.stepAt(at)
