@@ -8,14 +8,13 @@
 // "load" is tracer.Read as gocspviz calls it on this machine (with the
 // collector at tracer.GCPercent, as gocspviz runs it), and "load/M events"
 // its time for each million events, the same for every size if the load
-// grows linearly; "in 2 parts"
-// forces the reading of a trace in two parts at once (see tracer's
-// parts.go), which Read does by itself on four cores or more. The "UI"
-// columns replay the trace as gocspviz replay does, on a simulated 200x60
-// terminal: the time until the first picture of a timeline (the part
-// read so far), the time until the whole trace is shown, and the peak
-// memory of it all, while the UI holds the whole timeline (with the
-// collector at ui.GCPercent, as gocspviz replays).
+// grows linearly; "in 2 parts" forces the reading of a trace in two parts
+// at once (see tracer's parts.go), which Read does by itself on four
+// cores or more. The "UI" columns replay the trace as gocspviz replay
+// does, on a simulated 200x60 terminal: the time until the first picture
+// of a timeline (the part read so far), the time until the whole trace is
+// shown, and the peak memory of it all, while the UI holds the whole
+// timeline (with the collector at ui.GCPercent, as gocspviz replays).
 //
 //	go run ./cmd/benchread                  # make the traces, measure, print the table
 //	go run ./cmd/benchread -dir /tmp/traces # keep the traces between runs
@@ -244,13 +243,12 @@ func child(self, how, path string) (result, error) {
 	}
 	var r result
 	var ns, first int64
-	if _, err := fmt.Sscan(out.String(), &ns, &r.events); err != nil {
-		return result{}, fmt.Errorf("%s %s: unexpected output %q", how, path, out.String())
-	}
+	fields := []any{&ns, &r.events}
 	if how == "-ui" {
-		if _, err := fmt.Sscan(out.String(), &ns, &r.events, &first); err != nil {
-			return result{}, fmt.Errorf("%s %s: unexpected output %q", how, path, out.String())
-		}
+		fields = append(fields, &first)
+	}
+	if _, err := fmt.Sscan(out.String(), fields...); err != nil {
+		return result{}, fmt.Errorf("%s %s: unexpected output %q", how, path, out.String())
 	}
 	r.elapsed, r.first = time.Duration(ns), time.Duration(first)
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
