@@ -103,6 +103,7 @@ func ran(g *Goroutine) bool {
 func (b *builder) sortOps() {
 	tl := b.tl
 	perms := make([][]int32, len(tl.Channels)) // old index -> new, or nil
+	permuted := false
 	for ci, c := range tl.Channels {
 		sorted := true
 		for i := int32(1); int(i) < c.Ops.Len() && sorted; i++ {
@@ -118,6 +119,10 @@ func (b *builder) sortOps() {
 		}
 		slices.SortStableFunc(order, func(x, y int32) int { return cmp.Compare(starts[x], starts[y]) })
 		perms[ci] = c.Ops.permute(order)
+		permuted = true
+	}
+	if !permuted {
+		return // as for most traces, and every one without a select
 	}
 	renumber := func(ci, op *int32) {
 		if *ci >= 0 && *op >= 0 && perms[*ci] != nil {
