@@ -43,8 +43,8 @@ type builder struct {
 
 	begin, end Time // the probe's begin and end, or NoTime
 
-	steps    Steps // the timeline's steps until finish
-	gs       map[GID]*gstate
+	steps    Steps            // the timeline's steps until finish
+	gs       []*gstate        // by goroutine number (see gnums); nil for none yet
 	chans    map[uint64]int32 // probe channel id -> index in tl.Channels
 	selects  map[uint64]int32 // probe select id -> index in tl.Selects
 	caseSeqs map[[2]int64]uint64
@@ -81,7 +81,6 @@ func newBuilder() *builder {
 		begin:     NoTime,
 		end:       NoTime,
 		tl:        &Timeline{byID: map[GID]*Goroutine{}},
-		gs:        map[GID]*gstate{},
 		chans:     map[uint64]int32{},
 		selects:   map[uint64]int32{},
 		caseSeqs:  map[[2]int64]uint64{},
@@ -168,7 +167,7 @@ func (b *builder) goroutine(id GID) *gstate {
 	if b.lastG != nil && b.lastG.g.ID == id {
 		return b.lastG
 	}
-	if s, ok := b.gs[id]; ok {
+	if s := b.state(id); s != nil {
 		b.lastG = s
 		return s
 	}
@@ -176,8 +175,31 @@ func (b *builder) goroutine(id GID) *gstate {
 	b.tl.Goroutines = append(b.tl.Goroutines, g)
 	b.tl.byID[id] = g
 	s := &gstate{g: g, block: -1, opChan: -1, op: -1, sel: -1, inheritOp: b.cont, inheritSel: b.cont}
-	b.gs[id] = s
+	b.setState(s)
 	b.lastG = s
+	return s
+}
+
+// state returns the builder's state for id, or nil if it has none.
+func (b *builder) state(id GID) *gstate {
+	if n := b.ids.number(id); int(n) < len(b.gs) {
+		return b.gs[n]
+	}
+	return nil
+}
+
+// setState makes s the builder's state for its goroutine.
+func (b *builder) setState(s *gstate) {
+	n := b.ids.number(s.g.ID)
+	b.gs = growTo(b.gs, int(n)+1)
+	b.gs[n] = s
+}
+
+// growTo returns s, made at least n long.
+func growTo[S ~[]E, E any](s S, n int) S {
+	if n > len(s) {
+		s = append(s, make(S, n-len(s))...)
+	}
 	return s
 }
 

@@ -17,7 +17,7 @@ func (b *builder) finish() *Timeline {
 
 	// Close what is still open at the end of the trace.
 	for _, s := range b.gs {
-		if s.state != 0 {
+		if s != nil && s.state != 0 {
 			b.closeSpan(s, tl.Duration)
 		}
 	}

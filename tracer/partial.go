@@ -118,11 +118,13 @@ func (b *builder) snapshot() *Timeline {
 	tl.Logs = slices.Clip(b.tl.Logs)
 
 	// finish closes the open spans, from the goroutines' states.
-	gs := make(map[GID]*gstate, len(b.gs))
-	for id, s := range b.gs {
-		c := *s
-		c.g = clones[s.g]
-		gs[id] = &c
+	gs := make([]*gstate, len(b.gs))
+	for n, s := range b.gs {
+		if s != nil {
+			c := *s
+			c.g = clones[s.g]
+			gs[n] = &c
+		}
 	}
 	sb := &builder{
 		tl: &tl, steps: b.steps.share(ids), events: b.events, syncs: b.syncs, last: b.last,

@@ -120,7 +120,7 @@ func (b *builder) stitch(p *builder) {
 		}
 		switch f.a.Verb {
 		case probe.VerbSent, probe.VerbRecvd:
-			s := b.gs[f.g]
+			s := b.state(f.g)
 			if s == nil || s.opChan != ci || s.op < 0 {
 				continue
 			}
@@ -198,8 +198,8 @@ func (b *builder) stitch(p *builder) {
 	// Goroutines, joining the spans and waits that cross the boundary.
 	blockOf := map[GID]func(int32) int32{}
 	for _, pg := range pt.Goroutines {
-		ps := p.gs[pg.ID]
-		prev := b.gs[pg.ID] // its state at the end of the parts before, or nil
+		ps := p.state(pg.ID)
+		prev := b.state(pg.ID) // its state at the end of the parts before, or nil
 		spans, blocks := pg.Spans, pg.Blocks.slice()
 		g := tl.Goroutine(pg.ID)
 		if g == nil {
@@ -321,7 +321,7 @@ func (b *builder) stitch(p *builder) {
 		case !ps.inheritSel && ps.sel >= 0:
 			s.sel = ps.sel + selOff
 		}
-		b.gs[g.ID] = s
+		b.setState(s)
 	}
 	b.lastG = nil
 
