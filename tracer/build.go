@@ -58,6 +58,12 @@ type builder struct {
 	handles  map[xtrace.Stack]int32 // this generation's stack handles
 	arena    byteArena              // the spans of goroutines that ended
 
+	// Set when a step comes before the step before it, or a goroutine's
+	// span before the span before it, as they do in a trace whose parts
+	// overlap in time (see inOrder); lastStep is the time of the last step.
+	stepsDisordered, spansDisordered bool
+	lastStep                         Time
+
 	// lastG is the goroutine looked up last: consecutive events are
 	// mostly about one goroutine, and a map lookup per event showed in
 	// profiles.
@@ -322,7 +328,26 @@ func (b *builder) closeSpan(s *gstate, t Time) {
 	if s.state == Waiting {
 		sp.Block = s.block
 	}
-	s.g.Spans.Append(sp)
+	b.appendSpan(&s.g.Spans, sp)
+}
+
+// appendSpan appends sp to spans, noting whether it begins before the
+// span before it ended.
+func (b *builder) appendSpan(spans *Spans, sp Span) {
+	if sp.Start < spans.prev.end {
+		b.spansDisordered = true
+	}
+	spans.Append(sp)
+}
+
+// addStep appends st to the steps, noting whether it comes before the step
+// before it.
+func (b *builder) addStep(st Step) {
+	if st.Time < b.lastStep {
+		b.stepsDisordered = true
+	}
+	b.lastStep = st.Time
+	b.steps.add(st)
 }
 
 // openBlock records that the goroutine began to wait, tying the wait to
@@ -429,7 +454,7 @@ func (b *builder) step(s Step) {
 	if s.Kind != StepLog {
 		s.Log = -1
 	}
-	b.steps.add(s)
+	b.addStep(s)
 }
 
 // untypedTask is the end of a task that a later part's reader met without

@@ -352,26 +352,9 @@ func readSplit(ra io.ReaderAt, size int64, plan []part, progress func(read, tota
 var errOverlap = errors.New("tracer: the parts of the trace overlap in time")
 
 // inOrder reports whether the steps that b has made, and the spans of each
-// goroutine, are in time order.
-func inOrder(b *builder) bool {
-	last := Time(0)
-	for _, s := range b.steps.All() {
-		if s.Time < last {
-			return false
-		}
-		last = s.Time
-	}
-	for _, g := range b.tl.Goroutines {
-		end := Time(0)
-		for _, sp := range g.Spans.All() {
-			if sp.Start < end {
-				return false
-			}
-			end = sp.End
-		}
-	}
-	return true
-}
+// goroutine, are in time order: the builders note it as they append, and
+// stitch where the parts join.
+func inOrder(b *builder) bool { return !b.stepsDisordered && !b.spansDisordered }
 
 // waitShowing calls show every tenth of a second until wg is done.
 func waitShowing(wg *sync.WaitGroup, show func()) {

@@ -196,15 +196,19 @@ func (b *builder) stitch(p *builder) {
 	}
 
 	// Goroutines, joining the spans and waits that cross the boundary.
-	blockOf := map[GID]func(int32) int32{}
+	// Where each goroutine's waits went, by its number in the part.
+	waits := make([]waitShift, len(p.ids.ids))
 	for _, pg := range pt.Goroutines {
 		ps := p.state(pg.ID)
 		prev := b.state(pg.ID) // its state at the end of the parts before, or nil
 		spans, blocks := pg.Spans, pg.Blocks.slice()
 		g := tl.Goroutine(pg.ID)
-		if g == nil {
-			g = pg // its spans and waits are added anew, below
-			g.Spans, g.Blocks = Spans{}, Blocks{names: b.names, ids: b.ids}
+		fresh := g == nil
+		if fresh {
+			// Its spans stay as they are, but for the start of the
+			// first (below); its waits are added anew, in b's numbering.
+			g = pg
+			g.Blocks = Blocks{names: b.names, ids: b.ids}
 			g.GoStack = stack(g.GoStack)
 			tl.Goroutines = append(tl.Goroutines, g)
 			tl.byID[g.ID] = g
@@ -255,25 +259,26 @@ func (b *builder) stitch(p *builder) {
 					sp.Block = prev.block
 					g.Blocks.setEnd(prev.block, p.partStart, g.Blocks.At(int(prev.block)).WokenBy)
 				}
-				g.Spans.Append(sp)
+				b.appendSpan(&g.Spans, sp)
 			}
 		}
-		blockOf[g.ID] = func(i int32) int32 {
-			switch {
-			case i < 0:
-				return i
-			case i == 0 && joined >= 0:
-				return joined
-			}
-			return i + off
+		shift := waitShift{off: off, joined: joined}
+		waits[p.ids.number(pg.ID)] = shift
+		remap := shift.block
+		if fresh && firstStart != NoTime {
+			g.Spans = Spans{}
 		}
-		remap := blockOf[g.ID]
-		for k, sp := range spans.All() {
-			if k == 0 && firstStart != NoTime {
-				sp.Start = firstStart
+		if !fresh || firstStart != NoTime {
+			// Copied, with the waits renumbered. A fresh goroutine's
+			// waits keep their numbers, and its spans their encoding,
+			// but for a first span that begins earlier.
+			for k, sp := range spans.All() {
+				if k == 0 && firstStart != NoTime {
+					sp.Start = firstStart
+				}
+				sp.Block = remap(sp.Block)
+				b.appendSpan(&g.Spans, sp)
 			}
-			sp.Block = remap(sp.Block)
-			g.Spans.Append(sp)
 		}
 		for k := range blocks {
 			blk := &blocks[k]
@@ -328,7 +333,7 @@ func (b *builder) stitch(p *builder) {
 	// The steps, with their indexes renumbered.
 	for i, st := range p.steps.All() {
 		if st, ok := fixed[int32(i)]; ok {
-			b.steps.add(st)
+			b.addStep(st)
 			continue
 		}
 		if (st.Kind == StepSend || st.Kind == StepRecv) && st.Op < 0 ||
@@ -336,7 +341,7 @@ func (b *builder) stitch(p *builder) {
 			continue // a completion of nothing the parts before began
 		}
 		if st.Kind == StepBlock {
-			st.Block = blockOf[st.G](st.Block)
+			st.Block = waits[p.ids.number(st.G)].block(st.Block)
 		}
 		st.Chan, st.Op = op(st.Chan, st.Op)
 		if st.Select >= 0 {
@@ -345,7 +350,7 @@ func (b *builder) stitch(p *builder) {
 		if st.Log >= 0 {
 			st.Log += logOff
 		}
-		b.steps.add(st)
+		b.addStep(st)
 	}
 
 	// Each part ends and begins with a Sync event: one builder reading
@@ -353,10 +358,32 @@ func (b *builder) stitch(p *builder) {
 	b.events += p.events - 1
 	b.syncs += p.syncs - 1
 	b.last = max(b.last, p.last)
+	// The part's steps were checked as they were added here, the spans
+	// of the goroutines it began as it read them.
+	b.spansDisordered = b.spansDisordered || p.spansDisordered
 	if p.begin != NoTime {
 		b.begin = p.begin
 	}
 	if p.end != NoTime {
 		b.end = p.end
 	}
+}
+
+// waitShift says where the waits of a goroutine that a part read went in
+// the stitched timeline: after off others, the first joined to wait joined
+// that the parts before left open, if it is not -1.
+type waitShift struct {
+	off, joined int32
+}
+
+// block returns the stitched number of the part's wait i, or i if it is
+// below 0.
+func (w waitShift) block(i int32) int32 {
+	switch {
+	case i < 0:
+		return i
+	case i == 0 && w.joined >= 0:
+		return w.joined
+	}
+	return i + w.off
 }
