@@ -74,7 +74,7 @@ func MakeBlocks(blocks ...Block) Blocks {
 }
 
 // Len returns the number of waits.
-func (bs *Blocks) Len() int { return bs.list.n }
+func (bs *Blocks) Len() int { return int(bs.list.n) }
 
 // At returns wait i.
 func (bs *Blocks) At(i int) Block {
@@ -90,7 +90,7 @@ func (bs *Blocks) At(i int) Block {
 // All yields the waits in order, with their indexes.
 func (bs *Blocks) All() iter.Seq2[int, Block] {
 	return func(yield func(int, Block) bool) {
-		for i := range bs.list.n {
+		for i := range bs.Len() {
 			if !yield(i, bs.At(i)) {
 				return
 			}
@@ -108,7 +108,7 @@ func (bs *Blocks) add(b Block) {
 	}
 	p := packedBlock{
 		start: b.Start, ch: b.Chan, op: b.Op, sel: b.Select,
-		dur:   packDur(b.Start, b.End, int32(bs.list.n), &bs.ends),
+		dur:   packDur(b.Start, b.End, bs.list.n, &bs.ends),
 		woken: uint32(bs.ids.number(b.WokenBy)),
 		name:  bs.names.number(waitName{b.Reason, b.Site, b.Stack}),
 	}

@@ -11,10 +11,14 @@ const chunkCap = 1 << 10
 // needed, and copied it all at each doubling), and shared with a partial
 // timeline without a copy: the reader copies a shared chunk before it
 // changes a value in it.
+//
+// Its counts take 32 bits, to keep a Goroutine, which holds a list of its
+// waits, in a smaller size class: a list of 2^31 values, 64 GiB of waits,
+// does not fit in any computer's memory.
 type chunked[T any] struct {
 	chunks [][]T
-	n      int
-	shared int // chunks[:shared] may be shared with another list
+	n      int32
+	shared int32 // chunks[:shared] may be shared with another list
 }
 
 // add appends v.
@@ -39,7 +43,7 @@ func (c *chunked[T]) ref(i int) *T {
 // mut returns a pointer to value i, to change. A shared chunk is copied
 // first, with the shared ones after it.
 func (c *chunked[T]) mut(i int) *T {
-	if k := i / chunkCap; k < c.shared {
+	if k := int32(i / chunkCap); k < c.shared {
 		for j := k; j < c.shared; j++ {
 			c.chunks[j] = slices.Clone(c.chunks[j])
 		}
@@ -51,11 +55,11 @@ func (c *chunked[T]) mut(i int) *T {
 // share returns a list that shares the chunks of c, but to which
 // appending does not change c, nor appending to c it.
 func (c *chunked[T]) share() chunked[T] {
-	s := chunked[T]{chunks: slices.Clone(c.chunks), n: c.n, shared: len(c.chunks)}
+	s := chunked[T]{chunks: slices.Clone(c.chunks), n: c.n, shared: int32(len(c.chunks))}
 	if k := len(s.chunks) - 1; k >= 0 {
 		s.chunks[k] = slices.Clip(s.chunks[k])
 	}
-	c.shared = len(c.chunks)
+	c.shared = int32(len(c.chunks))
 	return s
 }
 

@@ -57,8 +57,8 @@ type Goroutine struct {
 	Name    string // start function: outermost frame of its first stack
 	Parent  GID    // the goroutine that created it, or NoG
 	Created Time   // NoTime if it existed before the trace began
-	GoStack int32  // its creator's stack at the go statement: index into Timeline.Stacks, or -1
 	Ended   Time   // NoTime if it outlived the trace
+	GoStack int32  // its creator's stack at the go statement: index into Timeline.Stacks, or -1
 	System  bool   // a runtime goroutine (see IsSystem)
 	Spans   Spans  // one after another, from its first sight to its end or the trace's
 	Blocks  Blocks // its waits, in the order they began; Span.Block indexes them

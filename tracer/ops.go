@@ -84,7 +84,7 @@ func MakeOps(ops ...Op) Ops {
 }
 
 // Len returns the number of operations.
-func (os *Ops) Len() int { return os.list.n }
+func (os *Ops) Len() int { return int(os.list.n) }
 
 // At returns operation i.
 func (os *Ops) At(i int) Op { return os.unpack(int32(i), os.list.ref(i)) }
@@ -92,7 +92,7 @@ func (os *Ops) At(i int) Op { return os.unpack(int32(i), os.list.ref(i)) }
 // All yields the operations in order, with their indexes.
 func (os *Ops) All() iter.Seq2[int, Op] {
 	return func(yield func(int, Op) bool) {
-		for i := range os.list.n {
+		for i := range os.Len() {
 			if !yield(i, os.At(i)) {
 				return
 			}
@@ -156,7 +156,7 @@ func (os *Ops) add(op Op) {
 // push appends p, which begins at start, carries value number seq and
 // ends at end; the other fields are p's.
 func (os *Ops) push(p packedOp, start Time, seq uint64, end Time) {
-	i := int32(os.list.n)
+	i := os.list.n
 	if int(i)/chunkCap == len(os.bases) {
 		os.bases = append(os.bases, start-opBaseBefore)
 	}

@@ -21,8 +21,14 @@ import (
 type Spans struct {
 	data  []byte
 	marks []spanMark
-	n     int
-	prev  spanState // after the last span
+
+	// After the last span: the spanState, spelled out, with the count in
+	// what would be its padding, to keep a Goroutine in a smaller size
+	// class. A goroutine's encoded spans take less than 4 GiB, and so
+	// count fewer than 2^31.
+	end   Time
+	block int32
+	n     int32
 }
 
 // spanMarkEvery is how many spans lie between two marks: a lookup decodes
@@ -106,38 +112,38 @@ func (a *byteArena) keep(b []byte) []byte {
 }
 
 // Len returns the number of spans.
-func (s *Spans) Len() int { return s.n }
+func (s *Spans) Len() int { return int(s.n) }
 
 // Append adds a span after the last.
 func (s *Spans) Append(sp Span) {
 	if s.n == 0 {
-		s.prev.block = -1
+		s.block = -1
 	}
 	if s.n > 0 && s.n%spanMarkEvery == 0 {
-		s.marks = append(s.marks, spanMark{start: sp.Start, end: s.prev.end, block: s.prev.block, off: uint32(len(s.data))})
+		s.marks = append(s.marks, spanMark{start: sp.Start, end: s.end, block: s.block, off: uint32(len(s.data))})
 	}
 	h := byte(sp.State) & spanStateBits
-	if sp.Start != s.prev.end {
+	if sp.Start != s.end {
 		h |= spanGap
 	}
 	switch {
 	case sp.Block < 0:
-	case sp.Block == s.prev.block+1:
+	case sp.Block == s.block+1:
 		h |= spanNextWait
 	default:
 		h |= spanOtherWait
 	}
 	s.data = append(s.data, h)
 	if h&spanGap != 0 {
-		s.data = binary.AppendVarint(s.data, int64(sp.Start-s.prev.end))
+		s.data = binary.AppendVarint(s.data, int64(sp.Start-s.end))
 	}
 	s.data = binary.AppendVarint(s.data, int64(sp.End-sp.Start))
 	if h&spanOtherWait != 0 {
 		s.data = binary.AppendVarint(s.data, int64(sp.Block))
 	}
-	s.prev.end = sp.End
+	s.end = sp.End
 	if sp.Block >= 0 {
-		s.prev.block = sp.Block
+		s.block = sp.Block
 	}
 	s.n++
 }
@@ -190,7 +196,7 @@ func varintAt(data []byte, off int) (int64, int) {
 func (s *Spans) All() iter.Seq2[int, Span] {
 	return func(yield func(int, Span) bool) {
 		off, st := 0, spanState{block: -1}
-		for i := range s.n {
+		for i := range s.Len() {
 			var sp Span
 			sp, off, st = s.decode(off, st)
 			if !yield(i, sp) {
@@ -290,7 +296,7 @@ func (c *SpanCursor) At(t Time) (Span, bool) {
 	// Decode on in local variables, which the compiler keeps in
 	// registers.
 	i, off, st := c.i, c.off, c.st
-	for i < s.n {
+	for i < s.Len() {
 		var sp Span
 		sp, off, st = s.decode(off, st)
 		i++

@@ -237,7 +237,8 @@ func (b *builder) stitch(p *builder) {
 				}
 				if ps.first == Waiting && len(blocks) > 0 {
 					// One builder keeps only a wait's stack.
-					blocks[0].Start, restatedStack = 0, b.intern(ps.restated, ps.restatedKey)
+					r := p.restated[pg.ID]
+					blocks[0].Start, restatedStack = 0, b.intern(r.frames, r.key)
 				}
 			case prev.state == ps.first:
 				// The span open at the end of the parts before goes on.
