@@ -1,9 +1,10 @@
 // Command benchread measures how fast gocspviz loads big traces, against a
 // bare x/exp/trace read loop over the same files, and how much memory each
 // needs. It makes the traces itself: the pipeline scenario at several sizes
-// (to show how load time grows with the number of events) and a
+// (to show how load time grows with the number of events) and traces of
 // `go test -trace` of a standard-library package (net/http by default:
-// its tests run long enough to make a trace of many generations).
+// its tests run long enough to make a trace of many generations, and of
+// tens of thousands of goroutines), its tests run once and 6 times over.
 //
 // "load" is tracer.Read as gocspviz calls it on this machine (with the
 // collector at tracer.GCPercent, as gocspviz runs it), and "load/M events"
@@ -62,13 +63,14 @@ func main() {
 	dir := flag.String("dir", "", "where to make and keep the traces (default: a temporary directory)")
 	sizes := flag.String("sizes", "100000,200000,400000", "pipeline -n values, comma separated")
 	std := flag.String("std", "net/http", "standard-library package to trace with go test -trace; empty for none")
+	counts := flag.String("counts", "1,6", "go test -count values for the package's traces, comma separated")
 	runs := flag.Int("runs", 3, "measure each trace this many times, and print the medians")
 	flag.Parse()
 	if *runs < 1 {
 		fmt.Fprintln(os.Stderr, "benchread: -runs must be at least 1")
 		os.Exit(2)
 	}
-	if err := run(*dir, *sizes, *std, *runs); err != nil {
+	if err := run(*dir, *sizes, *std, *counts, *runs); err != nil {
 		fmt.Fprintf(os.Stderr, "benchread: %v\n", err)
 		os.Exit(1)
 	}
@@ -128,7 +130,7 @@ type result struct {
 	maxRSS  int64         // bytes
 }
 
-func run(dir, sizes, std string, runs int) error {
+func run(dir, sizes, std, counts string, runs int) error {
 	if dir == "" {
 		tmp, err := os.MkdirTemp("", "benchread-")
 		if err != nil {
@@ -137,7 +139,7 @@ func run(dir, sizes, std string, runs int) error {
 		defer os.RemoveAll(tmp)
 		dir = tmp
 	}
-	traces, err := makeTraces(dir, sizes, std)
+	traces, err := makeTraces(dir, sizes, std, counts)
 	if err != nil {
 		return err
 	}
@@ -199,7 +201,7 @@ func median(rs []result) result {
 
 // makeTraces makes the traces that are not in dir yet and returns their
 // paths.
-func makeTraces(dir, sizes, std string) ([]string, error) {
+func makeTraces(dir, sizes, std, counts string) ([]string, error) {
 	bin := filepath.Join(dir, "gocspviz")
 	if err := goCmd("build", "-o", bin, "./cmd/gocspviz"); err != nil {
 		return nil, err
@@ -220,11 +222,23 @@ func makeTraces(dir, sizes, std string) ([]string, error) {
 		}
 		paths = append(paths, path)
 	}
-	if std != "" {
-		path := filepath.Join(dir, strings.ReplaceAll(std, "/", "_")+"-test.trace")
+	if std == "" {
+		return paths, nil
+	}
+	for _, n := range strings.Split(counts, ",") {
+		if _, err := strconv.Atoi(n); err != nil {
+			return nil, fmt.Errorf("-counts: %q is not a number", n)
+		}
+		// The tests run n times over make a trace n times as big, of as
+		// many goroutines again each time.
+		name := strings.ReplaceAll(std, "/", "_") + "-test.trace"
+		if n != "1" {
+			name = strings.ReplaceAll(std, "/", "_") + "-test-x" + n + ".trace"
+		}
+		path := filepath.Join(dir, name)
 		if !exists(path) {
 			fmt.Fprintf(os.Stderr, "making %s\n", path)
-			if err := goCmd("test", "-count=1", "-run", ".", "-trace", path, std); err != nil {
+			if err := goCmd("test", "-count="+n, "-run", ".", "-trace", path, std); err != nil {
 				return nil, fmt.Errorf("go test -trace %s: %w", std, err)
 			}
 		}
