@@ -95,7 +95,7 @@ func newBuilder() *builder {
 	b := &builder{
 		begin:     NoTime,
 		end:       NoTime,
-		tl:        &Timeline{byID: map[GID]*Goroutine{}},
+		tl:        &Timeline{indexed: true},
 		chans:     map[uint64]int32{},
 		selects:   map[uint64]int32{},
 		caseSeqs:  map[[2]int64]uint64{},
@@ -187,8 +187,7 @@ func (b *builder) goroutine(id GID) *gstate {
 		return s
 	}
 	g := &Goroutine{ID: id, Parent: NoG, Created: NoTime, Ended: NoTime, GoStack: -1, Blocks: Blocks{names: b.names, ids: b.ids}}
-	b.tl.Goroutines = append(b.tl.Goroutines, g)
-	b.tl.byID[id] = g
+	b.tl.addGoroutine(g)
 	s := &gstate{g: g, block: -1, opChan: -1, op: -1, sel: -1, inheritOp: b.cont, inheritSel: b.cont}
 	b.setState(s)
 	b.lastG = s

@@ -23,11 +23,11 @@ func TestGnums(t *testing.T) {
 			t.Fatalf("first number(%d) = %d, want %d", id, got, n)
 		}
 	}
-	if g.sparse == nil || len(g.sparse) < 3 {
-		t.Errorf("the map holds %d ids, want NoG and the ids far above the others", len(g.sparse))
+	if g.index.sparse == nil || len(g.index.sparse) < 3 {
+		t.Errorf("the map holds %d ids, want NoG and the ids far above the others", len(g.index.sparse))
 	}
-	if _, ok := g.sparse[far]; !ok || len(g.dense) <= far {
-		t.Errorf("id %d is in the map: %v; the table holds %d ids, want more", far, ok, len(g.dense))
+	if _, ok := g.index.sparse[far]; !ok || len(g.index.dense) <= far {
+		t.Errorf("id %d is in the map: %v; the table holds %d ids, want more", far, ok, len(g.index.dense))
 	}
 	snap := g.snapshot()
 	for _, t2 := range []*gnums{&g, snap} {

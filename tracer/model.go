@@ -203,14 +203,15 @@ type Timeline struct {
 	Steps      Steps // in time order
 	Findings   []Finding
 
-	byID map[GID]*Goroutine
+	byID    gidIndex // the index in Goroutines by id, if indexed
+	indexed bool
 }
 
 // Goroutine returns the goroutine with the given id, or nil. A Timeline
-// made by Read finds it in a map; one built by hand (in a test) is
+// made by Read finds it in an index; one built by hand (in a test) is
 // searched.
 func (t *Timeline) Goroutine(id GID) *Goroutine {
-	if t.byID == nil {
+	if !t.indexed {
 		for _, g := range t.Goroutines {
 			if g.ID == id {
 				return g
@@ -218,5 +219,14 @@ func (t *Timeline) Goroutine(id GID) *Goroutine {
 		}
 		return nil
 	}
-	return t.byID[id]
+	if i, ok := t.byID.get(id); ok {
+		return t.Goroutines[i]
+	}
+	return nil
+}
+
+// addGoroutine appends g to the goroutines, indexed by its id.
+func (t *Timeline) addGoroutine(g *Goroutine) {
+	t.byID.put(g.ID, int32(len(t.Goroutines)))
+	t.Goroutines = append(t.Goroutines, g)
 }

@@ -90,7 +90,7 @@ func (p *partials) due(now time.Time, read, total int64) bool {
 func (b *builder) snapshot() *Timeline {
 	tl := *b.tl
 	tl.Goroutines = make([]*Goroutine, len(b.tl.Goroutines))
-	tl.byID = make(map[GID]*Goroutine, len(b.tl.Goroutines))
+	tl.byID = b.tl.byID.clone() // the builder goes on filing goroutines in it
 	clones := make(map[*Goroutine]*Goroutine, len(b.tl.Goroutines))
 	names, values, ids := b.names.snapshot(), b.values.snapshot(), b.ids.snapshot()
 	for i, g := range b.tl.Goroutines {
@@ -98,7 +98,6 @@ func (b *builder) snapshot() *Timeline {
 		c.Spans = g.Spans.clip()
 		c.Blocks = g.Blocks.share(names, ids)
 		tl.Goroutines[i] = &c
-		tl.byID[c.ID] = &c
 		clones[g] = &c
 	}
 	pairOps(b.tl)

@@ -210,8 +210,7 @@ func (b *builder) stitch(p *builder) {
 			g = pg
 			g.Blocks = Blocks{names: b.names, ids: b.ids}
 			g.GoStack = stack(g.GoStack)
-			tl.Goroutines = append(tl.Goroutines, g)
-			tl.byID[g.ID] = g
+			tl.addGoroutine(g)
 		} else {
 			if g.Name == "" {
 				g.Name = pg.Name
