@@ -3,6 +3,7 @@ package probe
 import (
 	"errors"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -75,6 +76,27 @@ func TestParseRejects(t *testing.T) {
 	} {
 		if _, err := Parse(msg); !errors.Is(err, ErrFormat) {
 			t.Errorf("Parse(%q): got error %v, want ErrFormat", msg, err)
+		}
+	}
+}
+
+// TestUint checks that the probe's numbers are read as strconv.ParseUint
+// reads them, at the edges of 64 bits too.
+func TestUint(t *testing.T) {
+	for _, w := range []string{
+		"0", "7", "007", "42", "18446744073709551615", "18446744073709551616",
+		"99999999999999999999", "184467440737095516150", "-1", "+1", "1x", "x", "1_0", " ", "٣",
+	} {
+		p := fields{rest: w}
+		got := p.uint()
+		want, err := strconv.ParseUint(w, 10, 64)
+		if p.bad != (err != nil) || err == nil && got != want {
+			t.Errorf("uint(%q) = %d, failed %v; strconv: %d, %v", w, got, p.bad, want, err)
+		}
+	}
+	for v := Verb(0); v <= VerbEnd+1; v++ {
+		if got := verbOf(v.String()); v >= VerbChan && v <= VerbEnd && got != v || (v < VerbChan || v > VerbEnd) && got != 0 {
+			t.Errorf("verbOf(%q) = %d, want %d", v.String(), got, v)
 		}
 	}
 }
