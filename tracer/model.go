@@ -207,22 +207,41 @@ type Timeline struct {
 	indexed bool
 }
 
-// Goroutine returns the goroutine with the given id, or nil. A Timeline
-// made by Read finds it in an index; one built by hand (in a test) is
-// searched.
+// Goroutine returns the goroutine with the given id, or nil.
 func (t *Timeline) Goroutine(id GID) *Goroutine {
-	if !t.indexed {
-		for _, g := range t.Goroutines {
-			if g.ID == id {
-				return g
-			}
-		}
-		return nil
-	}
-	if i, ok := t.byID.get(id); ok {
+	if i := t.GoroutineIndex(id); i >= 0 {
 		return t.Goroutines[i]
 	}
 	return nil
+}
+
+// GoroutineIndex returns the index in Goroutines of the goroutine with the
+// given id, or -1. A Timeline made by Read finds it in an index; one built
+// by hand is searched, until Index is called.
+func (t *Timeline) GoroutineIndex(id GID) int {
+	if !t.indexed {
+		for i, g := range t.Goroutines {
+			if g.ID == id {
+				return i
+			}
+		}
+		return -1
+	}
+	if i, ok := t.byID.get(id); ok {
+		return int(i)
+	}
+	return -1
+}
+
+// Index files the goroutines of a Timeline built by hand by their ids, for
+// Goroutine and GoroutineIndex to find them without a search. The
+// goroutines must not change after it. A Timeline made by Read is filed
+// already.
+func (t *Timeline) Index() {
+	t.byID, t.indexed = gidIndex{}, true
+	for i, g := range t.Goroutines {
+		t.byID.put(g.ID, int32(i))
+	}
 }
 
 // addGoroutine appends g to the goroutines, indexed by its id.

@@ -185,6 +185,7 @@ func synthetic(goroutines, spans, channels, ops int) *tracer.Timeline {
 		g.Blocks = tracer.MakeBlocks(blocks...)
 		tl.Goroutines = append(tl.Goroutines, g)
 	}
+	tl.Index() // as Read's are: found by id without a search
 
 	// The channels, their operations spread evenly over the run.
 	every := max(end/tracer.Time(ops), 1)

@@ -25,16 +25,14 @@ type index struct {
 	depth  map[tracer.GID]int  // a goroutine's depth in the tree; nil when not grouped
 	filter string              // lanes show the goroutines whose label has this
 	rows   []*tracer.Goroutine // the lanes: all, filtered
-	row    map[tracer.GID]int  // the lane of a goroutine, if it has one
+	row    []int32             // by index in tl.Goroutines: the goroutine's lane, or -1
 	steps  shownSteps          // the steps shown, numbers of tl.Steps
 
-	// The goroutines that have steps, numbered for lists: positions in
-	// steps, ascending, of each goroutine's own steps, of the wake-ups
-	// and creations of it, and of those it made; and its marks, the
-	// steps (numbers of tl.Steps) at which it completed channel
-	// operations or logged, drawn on its lane. See stepsOf and the
-	// others.
-	gnum  map[tracer.GID]int32
+	// By index in tl.Goroutines: positions in steps, ascending, of each
+	// goroutine's own steps, of the wake-ups and creations of it, and of
+	// those it made; and its marks, the steps (numbers of tl.Steps) at
+	// which it completed channel operations or logged, drawn on its lane.
+	// See stepsOf and the others.
 	lists [nLists]glists
 
 	chans []chanIndex // by index in tl.Channels
@@ -62,11 +60,7 @@ func (ix *index) woke(g tracer.GID) []int32 { return ix.list(listWoke, g) }
 func (ix *index) marks(g tracer.GID) []int32 { return ix.list(listMarks, g) }
 
 func (ix *index) list(l int, g tracer.GID) []int32 {
-	n, ok := ix.gnum[g]
-	if !ok {
-		return nil
-	}
-	return ix.lists[l].of(n)
+	return ix.lists[l].of(int32(ix.tl.GoroutineIndex(g)))
 }
 
 // chanIndex is what channelAt needs to find the operations that show in a
@@ -128,16 +122,22 @@ func newIndex(tl *tracer.Timeline, showSystem bool) *index {
 
 // indexSteps lists the steps shown, each goroutine's steps, wake-ups and
 // marks, and in opEnd the step at which each channel operation completed.
-// A trace has millions of steps: it looks each step's goroutines up in a
-// map once, through a cache of the last few, and counts first to make
-// lists of the right length (lists grown by append took several times
-// their size, and a map lookup for each list of each step, most of the
-// index's time).
+// A trace has millions of steps: it looks each step's goroutines up in the
+// timeline's index once, through a cache of the last few, and counts first
+// to make lists of the right length (lists grown by append took several
+// times their size, and a lookup for each list of each step, most of the
+// index's time). A goroutine no step names has empty lists, which take 4
+// bytes each.
 func (ix *index) indexSteps(opEnd [][]int32) {
 	tl := ix.tl
-	ix.gnum = make(map[tracer.GID]int32, len(tl.Goroutines))
 	var lens [nLists][]int32
-	var shownG []bool // by number: the goroutine's steps are shown
+	for l := range lens {
+		lens[l] = make([]int32, len(tl.Goroutines))
+	}
+	shownG := make([]bool, len(tl.Goroutines)) // the goroutine's steps are shown
+	for i, g := range tl.Goroutines {
+		shownG[i] = ix.showSystem || !g.System
+	}
 	// The goroutines met last, by their ids' low bits: a pipeline's
 	// steps go round a few goroutines.
 	var cacheID [8]tracer.GID
@@ -148,21 +148,15 @@ func (ix *index) indexSteps(opEnd [][]int32) {
 	of := func(id tracer.GID) int32 {
 		c := id & 7
 		if cacheAt[c] < 0 || cacheID[c] != id {
-			n, ok := ix.gnum[id]
-			if !ok {
-				n = int32(len(shownG))
-				ix.gnum[id] = n
-				shownG = append(shownG, ix.showSystem || !isSystem(tl, id))
-				for l := range lens {
-					lens[l] = append(lens[l], 0)
-				}
-			}
-			cacheID[c], cacheAt[c] = id, n
+			cacheID[c], cacheAt[c] = id, int32(tl.GoroutineIndex(id))
 		}
 		return cacheAt[c]
 	}
 	for _, s := range tl.Steps.All() {
 		g := of(s.G)
+		if g < 0 {
+			continue // not in the timeline, which Read never makes
+		}
 		if isMark(s) {
 			lens[listMarks][g]++
 		}
@@ -170,8 +164,8 @@ func (ix *index) indexSteps(opEnd [][]int32) {
 			lens[listSteps][g]++
 			if isEdge(s) {
 				lens[listWokenAt][g]++
-				if s.Other != tracer.NoG {
-					lens[listWoke][of(s.Other)]++
+				if o := of(s.Other); o >= 0 {
+					lens[listWoke][o]++
 				}
 			}
 		}
@@ -190,6 +184,9 @@ func (ix *index) indexSteps(opEnd [][]int32) {
 			opEnd[s.Chan][s.Op] = int32(i)
 		}
 		g := of(s.G)
+		if g < 0 {
+			continue
+		}
 		if isMark(s) {
 			put(listMarks, g, int32(i))
 		}
@@ -199,8 +196,8 @@ func (ix *index) indexSteps(opEnd [][]int32) {
 			put(listSteps, g, pos)
 			if isEdge(s) {
 				put(listWokenAt, g, pos)
-				if s.Other != tracer.NoG {
-					put(listWoke, of(s.Other), pos)
+				if o := of(s.Other); o >= 0 {
+					put(listWoke, o, pos)
 				}
 			}
 		}
@@ -393,6 +390,14 @@ func (ix *index) groupByParent() {
 	ix.setFilter(ix.filter)
 }
 
+// rowOf returns the lane of goroutine id, or -1.
+func (ix *index) rowOf(id tracer.GID) int {
+	if i := ix.tl.GoroutineIndex(id); i >= 0 {
+		return int(ix.row[i])
+	}
+	return -1
+}
+
 // label is a lane's name, indented by its depth when grouped by parent,
 // cut to width.
 func (ix *index) label(g *tracer.Goroutine, width int) string {
@@ -404,18 +409,19 @@ func (ix *index) label(g *tracer.Goroutine, width int) string {
 // contains filter, all of them when it is empty.
 func (ix *index) setFilter(filter string) {
 	ix.filter = filter
-	ix.rows, ix.row = ix.rows[:0], map[tracer.GID]int{}
+	ix.rows = ix.rows[:0]
+	if len(ix.row) != len(ix.tl.Goroutines) {
+		ix.row = make([]int32, len(ix.tl.Goroutines))
+	}
+	for i := range ix.row {
+		ix.row[i] = -1
+	}
 	for _, g := range ix.all {
 		if laneMatches(g, filter) {
-			ix.row[g.ID] = len(ix.rows)
+			ix.row[ix.tl.GoroutineIndex(g.ID)] = int32(len(ix.rows))
 			ix.rows = append(ix.rows, g)
 		}
 	}
-}
-
-func isSystem(tl *tracer.Timeline, id tracer.GID) bool {
-	g := tl.Goroutine(id)
-	return g != nil && g.System
 }
 
 // stepAt returns the position in ix.steps of the last shown step at or

@@ -165,7 +165,7 @@ func (ix *index) wokeIn(s tracer.Step, other int32) (int, string) {
 // the steps, as it runs once per key press.
 func (ix *index) matching(pos, dir int) (int, string) {
 	for i := pos + dir; i >= 0 && i < ix.steps.Len(); i += dir {
-		if _, ok := ix.row[ix.stepOf(i).G]; ok {
+		if ix.rowOf(ix.stepOf(i).G) >= 0 {
 			return i, ""
 		}
 	}

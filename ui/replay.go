@@ -228,12 +228,7 @@ func (r *replay) firstRow(rows int) int {
 }
 
 // rowOf returns the lane of goroutine id, or -1.
-func (r *replay) rowOf(id tracer.GID) int {
-	if i, ok := r.ix.row[id]; ok {
-		return i
-	}
-	return -1
-}
+func (r *replay) rowOf(id tracer.GID) int { return r.ix.rowOf(id) }
 
 // colorStyle returns the style for a colour, or the default style when
 // colour is off (NO_COLOR).
