@@ -102,15 +102,15 @@ const progressEvery = 1 << 20
 // and has not been read from, may be read in parts at once (see
 // ReadOptions.Parts); the timeline is the same.
 //
-// BUG: Reading takes 2.3 to 4 times the trace's size in memory at its
-// peak (a 97 MB trace of 5.6 million events, 222 MB; a 16 MB trace of go
-// test net/http, of 37 thousand goroutines, 64 MB), up to a third of it
-// the trace reader's: it holds a generation whole (the runtime starts one
-// every second, or sooner when its buffers fill), one for each part read
-// at once, or the whole trace for Go 1.21 and older, converted at once. A
-// hostile input cannot make it allocate more than it sends: the reader
-// checks every declared length (a batch is at most 64 KiB, a string 1
-// KiB, a stack 128 frames) before it allocates.
+// BUG: Reading takes 2.3 to 3.7 times the trace's size in memory at its
+// peak (a 97 MB trace of 5.6 million events, 222 MB; an 84 MB trace of go
+// test net/http, of 210 thousand goroutines, 244 MB; a 16 MB one, 60 MB),
+// up to a third of it the trace reader's: it holds a generation whole
+// (the runtime starts one every second, or sooner when its buffers fill),
+// one for each part read at once, or the whole trace for Go 1.21 and
+// older, converted at once. A hostile input cannot make it allocate more
+// than it sends: the reader checks every declared length (a batch is at
+// most 64 KiB, a string 1 KiB, a stack 128 frames) before it allocates.
 func Read(r io.Reader, progress func(read, total int64)) (*Timeline, error) {
 	return ReadWith(r, ReadOptions{Progress: progress})
 }
