@@ -23,7 +23,7 @@ func TestGnums(t *testing.T) {
 			t.Fatalf("first number(%d) = %d, want %d", id, got, n)
 		}
 	}
-	if g.index.sparse == nil || len(g.index.sparse) < 3 {
+	if len(g.index.sparse) < 3 {
 		t.Errorf("the map holds %d ids, want NoG and the ids far above the others", len(g.index.sparse))
 	}
 	if _, ok := g.index.sparse[far]; !ok || len(g.index.dense) <= far {
