@@ -160,6 +160,29 @@ func (s *Spans) Append(sp Span) {
 	s.n++
 }
 
+// appendShifted appends the spans of q, the first of them beginning at
+// first unless that is NoTime, with their waits renumbered by w, for the
+// stitching of a part's goroutine to what the parts before read of it (see
+// stitch.go). It reports whether a span begins before the one before it
+// ended.
+func (s *Spans) appendShifted(q *Spans, first Time, w waitShift) (disordered bool) {
+	s.data = slices.Grow(s.data, len(q.data)+len(q.data)/8)
+	off, st := 0, spanState{block: -1}
+	for k := range q.Len() {
+		var sp Span
+		sp, off, st = q.decode(off, st)
+		if k == 0 && first != NoTime {
+			sp.Start = first
+		}
+		sp.Block = w.block(sp.Block)
+		if sp.Start < s.end {
+			disordered = true
+		}
+		s.Append(sp)
+	}
+	return disordered
+}
+
 // decode returns the span encoded at off against st, the offset after it
 // and the state after it.
 func (s *Spans) decode(off int, st spanState) (Span, int, spanState) {

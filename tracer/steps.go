@@ -127,24 +127,115 @@ func (s *Steps) add(st Step) {
 	if s.ids == nil {
 		s.ids = &gnums{}
 	}
+	s.addPacked(st.Time, s.pack(st), st.Select)
+}
+
+// addPacked appends the packed step p at time t, whose select, if it is a
+// select step, is sel.
+func (s *Steps) addPacked(t Time, p packedStep, sel int32) {
 	pos := s.off + s.n
 	if pos%stepChunk == 0 {
 		s.chunks = append(s.chunks, make([]packedStep, 0, stepChunk))
-		s.bases = append(s.bases, st.Time)
+		s.bases = append(s.bases, t)
 	}
-	dt := st.Time - s.base(pos)
+	dt := t - s.base(pos)
 	if dt < 0 || dt > math.MaxUint32 {
-		s.later = append(s.later, rebase{pos: pos, base: st.Time})
+		s.later = append(s.later, rebase{pos: pos, base: t})
 		dt = 0
 	}
-	if st.Kind == StepSelect {
-		s.sels = append(s.sels, stepSel{pos: pos, sel: st.Select})
+	if StepKind(p.kg>>28) == StepSelect {
+		s.sels = append(s.sels, stepSel{pos: pos, sel: sel})
 	}
-	p := s.pack(st)
 	p.dt = uint32(dt)
 	last := &s.chunks[len(s.chunks)-1]
 	*last = append(*last, p)
 	s.n++
+}
+
+// renumbering says how the steps of a part of a trace map onto those of
+// the parts before it, which appendRenumbered appends them to (see
+// stitch.go).
+type renumbering struct {
+	g      []int32     // the part's goroutine numbers: their numbers in the parts before
+	waits  []waitShift // by the part's goroutine number: where its waits went
+	chans  []int32     // the part's channels: their indexes in the parts before
+	opOff  []int32     // by the part's channel: the operations before the part's
+	selOff int32       // the selects before the part's
+	logOff int32       // the logs before the part's
+
+	// The steps replaced whole, by index in the part: the completions of
+	// operations and selects begun before it.
+	fixed map[int32]Step
+}
+
+// appendRenumbered appends the steps of q, a part's, renumbered by r, but
+// for the completions of operations and selects that nothing before the
+// part began. Each step is renumbered in its packed form: unpacked and
+// packed again, the steps were a quarter of the stitching. It returns the
+// time of the last step appended, and whether one came before the one
+// before it, the first before last.
+func (s *Steps) appendRenumbered(q *Steps, r *renumbering, last Time) (Time, bool) {
+	disordered := false
+	keep := func(t Time) {
+		if t < last {
+			disordered = true
+		}
+		last = t
+	}
+	sel := 0 // the next of q.sels
+	for i := range q.n {
+		pos := q.off + i
+		p := q.chunks[pos/stepChunk][pos%stepChunk]
+		t := q.base(pos) + Time(p.dt)
+		if len(r.fixed) > 0 {
+			if st, ok := r.fixed[int32(i)]; ok {
+				keep(st.Time)
+				s.add(st)
+				continue
+			}
+		}
+		kind := StepKind(p.kg >> 28)
+		g := int32(p.kg & (maxGoroutines - 1))
+		var stepSel int32 = -1
+		if kind == StepSelect {
+			for q.sels[sel].pos < pos {
+				sel++
+			}
+			stepSel = q.sels[sel].sel
+		}
+		switch kind {
+		case StepSend, StepRecv:
+			if p.b < 0 {
+				continue // a completion of nothing the parts before began
+			}
+		case StepSelect:
+			if stepSel < 0 {
+				continue
+			}
+			stepSel += r.selOff
+		}
+		switch kind {
+		case StepCreate, StepWake:
+			p.a = r.g[p.a]
+		case StepBlock:
+			p.b = r.waits[g].block(p.b)
+		case StepLog:
+			if p.b >= 0 {
+				p.b += r.logOff
+			}
+		case StepMake, StepSend, StepRecv, StepClose, StepSelect:
+			if p.a >= 0 {
+				if p.b >= 0 {
+					p.b += r.opOff[p.a]
+				}
+				p.a = r.chans[p.a]
+			}
+		}
+		p.kg = p.kg&^(maxGoroutines-1) | uint32(r.g[g])
+		keep(t)
+		s.addPacked(t, p, stepSel)
+	}
+	return last, disordered
 }
 
 // ref returns a pointer to step i as it is kept.

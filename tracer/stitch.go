@@ -264,7 +264,6 @@ func (b *builder) stitch(p *builder) {
 		}
 		shift := waitShift{off: off, joined: joined}
 		waits[p.ids.number(pg.ID)] = shift
-		remap := shift.block
 		if fresh && firstStart != NoTime {
 			g.Spans = Spans{}
 		}
@@ -272,12 +271,8 @@ func (b *builder) stitch(p *builder) {
 			// Copied, with the waits renumbered. A fresh goroutine's
 			// waits keep their numbers, and its spans their encoding,
 			// but for a first span that begins earlier.
-			for k, sp := range spans.All() {
-				if k == 0 && firstStart != NoTime {
-					sp.Start = firstStart
-				}
-				sp.Block = remap(sp.Block)
-				b.appendSpan(&g.Spans, sp)
+			if g.Spans.appendShifted(&spans, firstStart, shift) {
+				b.spansDisordered = true
 			}
 		}
 		for k := range blocks {
@@ -309,7 +304,7 @@ func (b *builder) stitch(p *builder) {
 
 		// Its state at the end of the part, in the stitched numbering;
 		// the state before, if the part saw no change of it.
-		s := &gstate{g: g, state: ps.state, since: since, block: remap(ps.block),
+		s := &gstate{g: g, state: ps.state, since: since, block: shift.block(ps.block),
 			opChan: -1, op: -1, sel: -1}
 		if ps.first == 0 && ps.state == 0 && prev != nil && pg.Ended == NoTime {
 			s.state, s.since, s.block = prev.state, prev.since, prev.block
@@ -331,27 +326,16 @@ func (b *builder) stitch(p *builder) {
 	b.lastG = nil
 
 	// The steps, with their indexes renumbered.
-	for i, st := range p.steps.All() {
-		if st, ok := fixed[int32(i)]; ok {
-			b.addStep(st)
-			continue
-		}
-		if (st.Kind == StepSend || st.Kind == StepRecv) && st.Op < 0 ||
-			st.Kind == StepSelect && st.Select < 0 {
-			continue // a completion of nothing the parts before began
-		}
-		if st.Kind == StepBlock {
-			st.Block = waits[p.ids.number(st.G)].block(st.Block)
-		}
-		st.Chan, st.Op = op(st.Chan, st.Op)
-		if st.Select >= 0 {
-			st.Select += selOff
-		}
-		if st.Log >= 0 {
-			st.Log += logOff
-		}
-		b.addStep(st)
+	r := renumbering{
+		g: make([]int32, len(p.ids.ids)), waits: waits, chans: chanOf, opOff: opOff,
+		selOff: selOff, logOff: logOff, fixed: fixed,
 	}
+	for n, id := range p.ids.ids {
+		r.g[n] = b.ids.number(id)
+	}
+	var disordered bool
+	b.lastStep, disordered = b.steps.appendRenumbered(&p.steps, &r, b.lastStep)
+	b.stepsDisordered = b.stepsDisordered || disordered
 
 	// Each part ends and begins with a Sync event: one builder reading
 	// both would have seen only one of the two.
