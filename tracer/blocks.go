@@ -152,6 +152,38 @@ func (bs *Blocks) share(names *waitNames, ids *gnums) Blocks {
 	return Blocks{list: bs.list.share(), ends: maps.Clone(bs.ends), names: names, ids: ids}
 }
 
+// adopt appends to bs, which must be empty, the waits of q: those of a
+// goroutine that a later part of a trace began, which the parts before did
+// not know (see stitch.go). Each keeps its number, and is renumbered in
+// its packed form, where Blocks.add had it take a third of the stitching:
+// its name by name, its waker, channel, operation and select by r. A wait
+// begun under an operation or select that the part did not see begin
+// belongs to none, since nothing before the part began it.
+func (bs *Blocks) adopt(q *Blocks, name func(uint32) uint32, r *renumbering) {
+	bs.ends = q.ends // the durations too long to pack, by number
+	for i := range q.Len() {
+		p := *q.list.ref(i)
+		p.name = name(p.name)
+		p.woken = p.woken&waitSinceStart | uint32(r.g[p.woken&^waitSinceStart])
+		switch {
+		case p.ch == inherited:
+			p.ch, p.op = -1, -1
+		case p.ch >= 0:
+			if p.op >= 0 {
+				p.op += r.opOff[p.ch]
+			}
+			p.ch = r.chans[p.ch]
+		}
+		switch {
+		case p.sel == inherited:
+			p.sel = -1
+		case p.sel >= 0:
+			p.sel += r.selOff
+		}
+		bs.list.add(p)
+	}
+}
+
 // slice returns the waits in a slice of their own.
 func (bs *Blocks) slice() []Block {
 	out := make([]Block, 0, bs.list.n)

@@ -1,6 +1,8 @@
 package tracer
 
 import (
+	"math"
+
 	"github.com/gocspviz/gocspviz/tracer/probe"
 )
 
@@ -195,15 +197,46 @@ func (b *builder) stitch(p *builder) {
 		return chanOf[ci], oi
 	}
 
+	// How the part's numbers map onto the stitched ones: where each
+	// goroutine's waits went (by its number in the part) is filled in
+	// below.
+	r := renumbering{
+		g: make([]int32, len(p.ids.ids)), waits: make([]waitShift, len(p.ids.ids)),
+		chans: chanOf, opOff: opOff, selOff: selOff, logOff: logOff, fixed: fixed,
+	}
+	for n, id := range p.ids.ids {
+		r.g[n] = b.ids.number(id)
+	}
+	// The part's wait names, numbered in b's as they come.
+	const unnamed = math.MaxUint32
+	names := make([]uint32, len(p.names.names))
+	for i := range names {
+		names[i] = unnamed
+	}
+	name := func(i uint32) uint32 {
+		if names[i] == unnamed {
+			n := p.names.names[i]
+			n.stack = stack(n.stack)
+			names[i] = b.names.number(n)
+		}
+		return names[i]
+	}
+
 	// Goroutines, joining the spans and waits that cross the boundary.
-	// Where each goroutine's waits went, by its number in the part.
-	waits := make([]waitShift, len(p.ids.ids))
 	for _, pg := range pt.Goroutines {
 		ps := p.state(pg.ID)
 		prev := b.state(pg.ID) // its state at the end of the parts before, or nil
-		spans, blocks := pg.Spans, pg.Blocks.slice()
+		spans, pblocks := pg.Spans, pg.Blocks
 		g := tl.Goroutine(pg.ID)
 		fresh := g == nil
+		// A goroutine the part began has its waits renumbered as they
+		// are; one older than the trace, waiting when the part began,
+		// has the first changed, and one the parts before knew may have
+		// it joined to the wait they left open.
+		var blocks []Block
+		if !fresh || ps.first == Waiting {
+			blocks = pblocks.slice()
+		}
 		if fresh {
 			// Its spans stay as they are, but for the start of the
 			// first (below); its waits are added anew, in b's numbering.
@@ -263,7 +296,7 @@ func (b *builder) stitch(p *builder) {
 			}
 		}
 		shift := waitShift{off: off, joined: joined}
-		waits[p.ids.number(pg.ID)] = shift
+		r.waits[p.ids.number(pg.ID)] = shift
 		if fresh && firstStart != NoTime {
 			g.Spans = Spans{}
 		}
@@ -298,6 +331,9 @@ func (b *builder) stitch(p *builder) {
 				blk.Select += selOff
 			}
 		}
+		if blocks == nil {
+			g.Blocks.adopt(&pblocks, name, &r)
+		}
 		for _, blk := range blocks {
 			g.Blocks.add(blk)
 		}
@@ -326,13 +362,6 @@ func (b *builder) stitch(p *builder) {
 	b.lastG = nil
 
 	// The steps, with their indexes renumbered.
-	r := renumbering{
-		g: make([]int32, len(p.ids.ids)), waits: waits, chans: chanOf, opOff: opOff,
-		selOff: selOff, logOff: logOff, fixed: fixed,
-	}
-	for n, id := range p.ids.ids {
-		r.g[n] = b.ids.number(id)
-	}
 	var disordered bool
 	b.lastStep, disordered = b.steps.appendRenumbered(&p.steps, &r, b.lastStep)
 	b.stepsDisordered = b.stepsDisordered || disordered
