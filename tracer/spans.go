@@ -32,8 +32,12 @@ type Spans struct {
 }
 
 // spanDataFirst is the room a goroutine's encoded spans get at first, that
-// of its first eight or so spans.
-const spanDataFirst = 32
+// of its first eight or so spans; maxSpanBytes is the longest a span's
+// encoding can be.
+const (
+	spanDataFirst = 32
+	maxSpanBytes  = 1 + 3*binary.MaxVarintLen64
+)
 
 // spanMarkEvery is how many spans lie between two marks: a lookup decodes
 // at most that many.
@@ -137,22 +141,21 @@ func (s *Spans) Append(sp Span) {
 	default:
 		h |= spanOtherWait
 	}
-	// Encoded here, and appended at once: appended a field at a time,
-	// the data grew at every other span of a goroutine's first few, and
-	// growing it was a tenth of the reader's time on a trace of go test.
-	var buf [1 + 3*binary.MaxVarintLen64]byte
-	enc := append(buf[:0], h)
+	// Room for the longest span first, at least doubling: appended a
+	// field at a time to a slice grown by append, the data grew at every
+	// other span of a goroutine's first few, and growing it was a tenth of
+	// the reader's time on a trace of go test.
+	if cap(s.data)-len(s.data) < maxSpanBytes {
+		s.data = slices.Grow(s.data, max(len(s.data), spanDataFirst))
+	}
+	s.data = append(s.data, h)
 	if h&spanGap != 0 {
-		enc = binary.AppendVarint(enc, int64(sp.Start-s.end))
+		s.data = appendVarint(s.data, int64(sp.Start-s.end))
 	}
-	enc = binary.AppendVarint(enc, int64(sp.End-sp.Start))
+	s.data = appendVarint(s.data, int64(sp.End-sp.Start))
 	if h&spanOtherWait != 0 {
-		enc = binary.AppendVarint(enc, int64(sp.Block))
+		s.data = appendVarint(s.data, int64(sp.Block))
 	}
-	if cap(s.data) == 0 {
-		s.data = make([]byte, 0, spanDataFirst)
-	}
-	s.data = append(s.data, enc...)
 	s.end = sp.End
 	if sp.Block >= 0 {
 		s.block = sp.Block
@@ -208,6 +211,15 @@ func (s *Spans) decode(off int, st spanState) (Span, int, spanState) {
 		st.block = sp.Block
 	}
 	return sp, off, st
+}
+
+// appendVarint appends v as binary.AppendVarint does, a number that fits
+// in a byte, as most of a span's do, without a loop.
+func appendVarint(data []byte, v int64) []byte {
+	if u := uint64(v)<<1 ^ uint64(v>>63); u < 0x80 {
+		return append(data, byte(u))
+	}
+	return binary.AppendVarint(data, v)
 }
 
 // varintAt returns the varint at data[off] and the offset after it. Most
