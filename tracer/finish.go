@@ -36,21 +36,6 @@ func (b *builder) finish() *Timeline {
 	return tl
 }
 
-// finishWhole is finish for the whole trace: it also gives back the room
-// that the spans and waits of the goroutines still there at the end keep
-// to grow, as those of the goroutines that ended gave it back when they
-// did. A partial timeline is not trimmed: its goroutines grow on.
-func (b *builder) finishWhole() *Timeline {
-	tl := b.finish()
-	for _, g := range tl.Goroutines {
-		if g.Ended == NoTime {
-			g.Spans.trim(&b.arena)
-			g.Blocks.list.trim()
-		}
-	}
-	return tl
-}
-
 // window sets the program's window and drops the steps outside it: those
 // of the tracing machinery before and after the recorded function.
 func (b *builder) window() {

@@ -342,7 +342,7 @@ func readSplit(ra io.ReaderAt, size int64, plan []part, progress func(read, tota
 	if progress != nil {
 		progress(size, size)
 	}
-	return b.finishWhole(), nil
+	return b.finish(), nil
 }
 
 // errOverlap is what readSplit returns for a trace whose parts overlap in

@@ -204,7 +204,7 @@ func readWhole(r io.Reader, progress func(read, total int64), partial *partials)
 	if progress != nil {
 		progress(cr.n.Load(), cr.total)
 	}
-	return b.finishWhole(), nil
+	return b.finish(), nil
 }
 
 // errStopped is what fold returns when asked to stop.
