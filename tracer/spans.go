@@ -3,6 +3,7 @@ package tracer
 import (
 	"encoding/binary"
 	"iter"
+	"math/bits"
 	"slices"
 )
 
@@ -31,13 +32,8 @@ type Spans struct {
 	n     int32
 }
 
-// spanDataFirst is the room a goroutine's encoded spans get at first, that
-// of its first eight or so spans; maxSpanBytes is the longest a span's
-// encoding can be.
-const (
-	spanDataFirst = 32
-	maxSpanBytes  = 1 + 3*binary.MaxVarintLen64
-)
+// spanDataFirst is the room a goroutine's encoded spans get at first.
+const spanDataFirst = 32
 
 // spanMarkEvery is how many spans lie between two marks: a lookup decodes
 // at most that many.
@@ -141,12 +137,20 @@ func (s *Spans) Append(sp Span) {
 	default:
 		h |= spanOtherWait
 	}
-	// Room for the longest span first, at least doubling: appended a
-	// field at a time to a slice grown by append, the data grew at every
-	// other span of a goroutine's first few, and growing it was a tenth of
-	// the reader's time on a trace of go test.
-	if cap(s.data)-len(s.data) < maxSpanBytes {
-		s.data = slices.Grow(s.data, max(len(s.data), spanDataFirst))
+	// The room for the span first, grown as append grows a slice, and
+	// 32 bytes at first, the room of eight spans or so: appended a field
+	// at a time, the data grew at every other span of a goroutine's first
+	// few, and growing it was a tenth of the reader's time on a trace of
+	// go test.
+	n := 1 + varintLen(int64(sp.End-sp.Start))
+	if h&spanGap != 0 {
+		n += varintLen(int64(sp.Start - s.end))
+	}
+	if h&spanOtherWait != 0 {
+		n += varintLen(int64(sp.Block))
+	}
+	if cap(s.data)-len(s.data) < n {
+		s.data = slices.Grow(s.data, max(n, spanDataFirst-len(s.data)))
 	}
 	s.data = append(s.data, h)
 	if h&spanGap != 0 {
@@ -211,6 +215,12 @@ func (s *Spans) decode(off int, st spanState) (Span, int, spanState) {
 		st.block = sp.Block
 	}
 	return sp, off, st
+}
+
+// varintLen returns the length of v as binary.AppendVarint encodes it.
+func varintLen(v int64) int {
+	u := uint64(v)<<1 ^ uint64(v>>63)
+	return (bits.Len64(u|1) + 6) / 7
 }
 
 // appendVarint appends v as binary.AppendVarint does, a number that fits
