@@ -172,10 +172,19 @@ func (s *Spans) Append(sp Span) {
 // stitching of a part's goroutine to what the parts before read of it (see
 // stitch.go). It reports whether a span begins before the one before it
 // ended.
+//
+// The spans are encoded anew until q names its first wait; from there on,
+// when the renumbering shifts every wait alike, a span's encoding stands
+// as it is, against the span before, but for a wait numbered explicitly:
+// runs of them are copied, and decoded only to place the marks. A few
+// long-lived goroutines of a go test trace hold a third of its spans,
+// which each stitch appended anew.
 func (s *Spans) appendShifted(q *Spans, first Time, w waitShift) (disordered bool) {
 	s.data = slices.Grow(s.data, len(q.data)+len(q.data)/8)
+	shifts := w.joined < 0 || w.joined == w.off // every wait i becomes i+w.off
 	off, st := 0, spanState{block: -1}
-	for k := range q.Len() {
+	k := 0
+	for ; k < q.Len() && (k == 0 || st.block < 0 || !shifts); k++ {
 		var sp Span
 		sp, off, st = q.decode(off, st)
 		if k == 0 && first != NoTime {
@@ -187,6 +196,32 @@ func (s *Spans) appendShifted(q *Spans, first Time, w waitShift) (disordered boo
 		}
 		s.Append(sp)
 	}
+	run := off // the start of the encodings not copied yet
+	for ; k < q.Len(); k++ {
+		at := off
+		var sp Span
+		sp, off, st = q.decode(off, st)
+		if sp.Start < s.end {
+			disordered = true
+		}
+		if q.data[at]&spanOtherWait != 0 {
+			s.data = append(s.data, q.data[run:at]...)
+			sp.Block += w.off
+			s.Append(sp)
+			run = off
+			continue
+		}
+		if s.n%spanMarkEvery == 0 {
+			s.marks = append(s.marks, spanMark{start: sp.Start, end: s.end, block: s.block,
+				off: uint32(len(s.data) + at - run)})
+		}
+		s.end = sp.End
+		if sp.Block >= 0 {
+			s.block = sp.Block + w.off
+		}
+		s.n++
+	}
+	s.data = append(s.data, q.data[run:off]...)
 	return disordered
 }
 
