@@ -28,9 +28,10 @@ const minSplit = 4 << 20
 
 // coresPerPart is how many cores the reading of one part keeps busy: its
 // decoder's and its builder's. On two cores one reader already uses both,
-// and splitting gained nothing (measured: 0.82 s in two parts against
-// 0.79 s whole for a 13 MB trace of go test net/http, in 25% more memory),
-// so a trace is split only where there are four cores or more.
+// and splitting gained nothing (measured with benchread: 1.60 s in two
+// parts against 1.58 s whole for an 84 MB trace of go test net/http, 1.13
+// s against 1.19 s for a 97 MB one of the pipeline), so a trace is split
+// only where there are four cores or more.
 const coresPerPart = 2
 
 // The batch header bytes of the trace format: a batch of events, a batch
