@@ -61,7 +61,7 @@ func (t *gnums) number(id GID) int32 {
 // gidIndex finds a number, from 0 up, by goroutine id: n+1 in dense for
 // an id below its length, the others in sparse. The runtime gives out ids
 // from 1 up, so most traces name ids dense from 0, and a table of them
-// took a fifth of the time a map did on a trace of 220 thousand
+// took a fifth of the time a map did on a trace of 210 thousand
 // goroutines, in a third of the memory. A program that ran long before
 // its trace began names ids too high for the table: they go in the map.
 //
