@@ -165,15 +165,10 @@ func (bs *Blocks) adopt(q *Blocks, name func(uint32) uint32, r *renumbering) {
 		p := *q.list.ref(i)
 		p.name = name(p.name)
 		p.woken = p.woken&waitSinceStart | uint32(r.g[p.woken&^waitSinceStart])
-		switch {
-		case p.ch == inherited:
+		if p.ch == inherited {
 			p.ch, p.op = -1, -1
-		case p.ch >= 0:
-			if p.op >= 0 {
-				p.op += r.opOff[p.ch]
-			}
-			p.ch = r.chans[p.ch]
 		}
+		p.ch, p.op = r.op(p.ch, p.op)
 		switch {
 		case p.sel == inherited:
 			p.sel = -1

@@ -204,17 +204,11 @@ func (b *builder) state(id GID) *gstate {
 
 // setState makes s the builder's state for its goroutine.
 func (b *builder) setState(s *gstate) {
-	n := b.ids.number(s.g.ID)
-	b.gs = growTo(b.gs, int(n)+1)
-	b.gs[n] = s
-}
-
-// growTo returns s, made at least n long.
-func growTo[S ~[]E, E any](s S, n int) S {
-	if n > len(s) {
-		s = append(s, make(S, n-len(s))...)
+	n := int(b.ids.number(s.g.ID))
+	if n >= len(b.gs) {
+		b.gs = append(b.gs, make([]*gstate, n+1-len(b.gs))...)
 	}
-	return s
+	b.gs[n] = s
 }
 
 // transition applies a goroutine's change of state.

@@ -168,6 +168,18 @@ type renumbering struct {
 	fixed map[int32]Step
 }
 
+// op returns the channel and operation that the part's channel ci and its
+// operation oi are in the parts before, or either as it is if below 0.
+func (r *renumbering) op(ci, oi int32) (int32, int32) {
+	if ci < 0 {
+		return ci, oi
+	}
+	if oi >= 0 {
+		oi += r.opOff[ci]
+	}
+	return r.chans[ci], oi
+}
+
 // appendRenumbered appends the steps of q, a part's, renumbered by r, but
 // for the completions of operations and selects that nothing before the
 // part began. Each step is renumbered in its packed form: unpacked and
@@ -224,12 +236,7 @@ func (s *Steps) appendRenumbered(q *Steps, r *renumbering, last Time) (Time, boo
 				p.b += r.logOff
 			}
 		case StepMake, StepSend, StepRecv, StepClose, StepSelect:
-			if p.a >= 0 {
-				if p.b >= 0 {
-					p.b += r.opOff[p.a]
-				}
-				p.a = r.chans[p.a]
-			}
+			p.a, p.b = r.op(p.a, p.b)
 		}
 		p.kg = p.kg&^(maxGoroutines-1) | uint32(r.g[g])
 		keep(t)

@@ -187,16 +187,6 @@ func (b *builder) stitch(p *builder) {
 	for id, typ := range p.taskTypes {
 		b.taskTypes[id] = typ
 	}
-	op := func(ci, oi int32) (int32, int32) {
-		if ci < 0 {
-			return ci, oi
-		}
-		if oi >= 0 {
-			oi += opOff[ci]
-		}
-		return chanOf[ci], oi
-	}
-
 	// How the part's numbers map onto the stitched ones: where each
 	// goroutine's waits went (by its number in the part) is filled in
 	// below.
@@ -320,7 +310,7 @@ func (b *builder) stitch(p *builder) {
 					blk.Chan, blk.Op = prev.opChan, prev.op
 				}
 			} else {
-				blk.Chan, blk.Op = op(blk.Chan, blk.Op)
+				blk.Chan, blk.Op = r.op(blk.Chan, blk.Op)
 			}
 			switch {
 			case blk.Select == inherited && prev != nil:
@@ -349,7 +339,7 @@ func (b *builder) stitch(p *builder) {
 		case ps.inheritOp && prev != nil:
 			s.opChan, s.op = prev.opChan, prev.op
 		case !ps.inheritOp:
-			s.opChan, s.op = op(ps.opChan, ps.op)
+			s.opChan, s.op = r.op(ps.opChan, ps.op)
 		}
 		switch {
 		case ps.inheritSel && prev != nil:
