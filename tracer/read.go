@@ -77,7 +77,8 @@ func oneLine(err error) string {
 }
 
 // GCPercent is the garbage collector's percent (see debug.SetGCPercent)
-// that a program holding a big timeline does well to run with: a timeline
+// that a program holding a big timeline does well to run with when it
+// cannot tell the trace's size, for PaceGC to pace it: a timeline
 // is mostly data without pointers, which the collector gets through
 // quickly, and the heap's growth the default of 100 allows between two
 // collections was a sixth of the peak memory of a read. At 50, reading

@@ -137,8 +137,9 @@ func Load(load Loader, o Options) (err error) {
 
 // GCPercent is the garbage collector's percent (see debug.SetGCPercent)
 // that a program does well to replay with, lower than tracer.GCPercent
-// for reading alone: a replay holds the timeline and its index for as long
-// as the user looks. At 25 rather than 50, the replay of a 48 MB trace of
+// for reading alone, when the trace's size is not known for tracer.PaceGC
+// to pace the collector: a replay holds the timeline and its index for as
+// long as the user looks. At 25 rather than 50, the replay of a 48 MB trace of
 // pipeline -n 200000 peaked at 145 MB instead of 164 MB, and loaded 3-10%
 // longer.
 const GCPercent = 25

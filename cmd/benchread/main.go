@@ -7,7 +7,7 @@
 // tens of thousands of goroutines), its tests run once and 6 times over.
 //
 // "load" is tracer.Read as gocspviz calls it on this machine (with the
-// collector at tracer.GCPercent, as gocspviz runs it), and "load/M events"
+// collector paced by tracer.PaceGC, as gocspviz runs it), and "load/M events"
 // its time for each million events, the same for every size if the load
 // grows linearly; "in 2 parts" forces the reading of a trace in two parts
 // at once (see tracer's parts.go), which Read does by itself on four
@@ -15,7 +15,7 @@
 // does, on a simulated 200x60 terminal: the time until the first picture
 // of a timeline (the part read so far), the time until the whole trace is
 // shown, and the peak memory of it all, while the UI holds the whole
-// timeline (with the collector at ui.GCPercent, as gocspviz replays).
+// timeline (with the collector paced the same way).
 //
 //	go run ./cmd/benchread                  # make the traces, measure, print the table
 //	go run ./cmd/benchread -dir /tmp/traces # keep the traces between runs
@@ -35,7 +35,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -107,7 +106,9 @@ func measureRead(how, path string) error {
 		}
 	} else {
 		// As gocspviz reads it on this machine, or in two parts.
-		debug.SetGCPercent(tracer.GCPercent)
+		if err := paceGC(f); err != nil {
+			return err
+		}
 		var o tracer.ReadOptions
 		if how == "-parts" {
 			o.Parts = 2
@@ -119,6 +120,17 @@ func measureRead(how, path string) error {
 		events = tl.Events
 	}
 	fmt.Println(time.Since(start).Nanoseconds(), events)
+	return nil
+}
+
+// paceGC paces the collector for reading the trace f as gocspviz does
+// (see tracer.PaceGC).
+func paceGC(f *os.File) error {
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	tracer.PaceGC(fi.Size())
 	return nil
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"runtime/debug"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -25,7 +24,9 @@ func measureUI(path string) error {
 		return err
 	}
 	defer f.Close()
-	debug.SetGCPercent(ui.GCPercent)
+	if err := paceGC(f); err != nil {
+		return err
+	}
 
 	sim := tcell.NewSimulationScreen("UTF-8")
 	start := time.Now()

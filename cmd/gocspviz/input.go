@@ -146,6 +146,9 @@ func loadTrace(src string, o loadOptions, stderr io.Writer) (*loaded, error) {
 		}
 		r = br
 	}
+	if size > 0 && os.Getenv("GOGC") == "" {
+		tracer.PaceGC(size)
+	}
 	var progress func(read, total int64)
 	if o.progress != nil {
 		progress = func(read, _ int64) { o.progress(read, size) }
