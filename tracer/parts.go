@@ -28,10 +28,11 @@ const minSplit = 4 << 20
 
 // coresPerPart is how many cores the reading of one part keeps busy: its
 // decoder's and its builder's. On two cores one reader already uses both,
-// and splitting gained nothing (measured with benchread: 1.60 s in two
-// parts against 1.58 s whole for an 84 MB trace of go test net/http, 1.13
-// s against 1.19 s for a 97 MB one of the pipeline), so a trace is split
-// only where there are four cores or more.
+// and splitting gained little or lost (measured with benchread: 1.55 s in
+// two parts against 1.47 s whole for an 84 MB trace of go test net/http,
+// 352 ms against 301 ms for a 16 MB one, 1.10 s against 1.22 s for a 97
+// MB one of the pipeline), so a trace is split only where there are four
+// cores or more.
 const coresPerPart = 2
 
 // The batch header bytes of the trace format: a batch of events, a batch
