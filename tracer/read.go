@@ -103,10 +103,10 @@ const progressEvery = 1 << 20
 // and has not been read from, may be read in parts at once (see
 // ReadOptions.Parts); the timeline is the same.
 //
-// BUG: Reading takes 2.4 to 3.4 times the trace's size in memory at its
+// BUG: Reading takes 2.4 to 3.3 times the trace's size in memory at its
 // peak, with the collector paced by PaceGC (a 97 MB trace of 5.6 million
 // events, about 232 MB; an 84 MB trace of go test net/http, of 210
-// thousand goroutines, 219 MB; a 16 MB one, 55 MB),
+// thousand goroutines, 219 MB; a 16 MB one, 53 MB),
 // up to a third of it the trace reader's: it holds a generation whole
 // (the runtime starts one every second, or sooner when its buffers fill),
 // one for each part read at once, or the whole trace for Go 1.21 and
