@@ -19,7 +19,7 @@ import (
 // net/http, and its time from 1.37-1.46 to 1.30-1.35 times a bare read;
 // for the 84 MB trace of the same tests run 6 times, from 2.9 to 2.6
 // times and from 1.29-1.30 to 1.25-1.28. Pipelines stayed within a tenth
-// of where they were, under 2.7 times their size.
+// of where they were, their load's peak under 2.7 times their size.
 //
 // The floor is for the replay, whose peak comes as the reading ends and
 // the collector can no longer keep the heap within the budget: at 15
@@ -33,8 +33,7 @@ const (
 	maxPacePercent = 100
 )
 
-// pacer is the state of PaceGC, which is one for the whole program:
-// pacing.
+// pacer is PaceGC's state; the program has one, pacing.
 type pacer struct {
 	sync.Mutex
 	budget uint64 // the heap goal sought, in bytes; 0 when not pacing
@@ -75,9 +74,9 @@ func armPacing() {
 	runtime.AddCleanup(&pacingToken{}, func(struct{}) { afterGC() }, struct{}{})
 }
 
-// pacingToken is a heap object with a pointer, which the allocator does
-// not batch with others as it does small objects without (which would
-// delay the cleanup).
+// pacingToken is what armPacing watches. It holds a pointer: the allocator
+// packs small objects without any into shared blocks, and a cleanup on one
+// would wait for every object of its block to go.
 type pacingToken struct{ _ *int }
 
 // afterGC sets the percent for the heap the last collection left, and
