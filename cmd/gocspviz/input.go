@@ -146,6 +146,8 @@ func loadTrace(src string, o loadOptions, stderr io.Writer) (*loaded, error) {
 		}
 		r = br
 	}
+	// Of a trace of known size, the collector is paced by it (see
+	// tracer.PaceGC); a GOGC the user set has the last word.
 	if size > 0 && os.Getenv("GOGC") == "" {
 		tracer.PaceGC(size)
 	}
