@@ -39,7 +39,6 @@ type pacer struct {
 	budget uint64 // the heap goal sought, in bytes; 0 when not pacing
 	armed  bool   // a cleanup will call afterGC at the next collection
 	live   []metrics.Sample
-	set    int // the percent tune set last, or 0
 }
 
 var pacing pacer
@@ -60,7 +59,6 @@ func PaceGC(size int64) {
 		return
 	}
 	p.budget = uint64(float64(size) * heapBudget)
-	p.set = 0 // the percent may have been set since
 	if !p.armed {
 		p.armed = true
 		armPacing()
@@ -102,10 +100,7 @@ func (p *pacer) tune() {
 	if p.live[0].Value.Kind() != metrics.KindUint64 {
 		return // not a metric of this runtime
 	}
-	if percent := pacePercent(p.live[0].Value.Uint64(), p.budget); percent != p.set {
-		debug.SetGCPercent(percent)
-		p.set = percent
-	}
+	debug.SetGCPercent(pacePercent(p.live[0].Value.Uint64(), p.budget))
 }
 
 // pacePercent returns the percent by which a live heap may grow before the

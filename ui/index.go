@@ -241,7 +241,7 @@ func (ix *index) opEnd(ci int32, i int32) int32 {
 // send it gets, within about as many operations as goroutines wait on the
 // channel or values fit in its buffer.
 func (ix *index) recvOf(ci int32, i int32) int32 {
-	if ch := &ix.chans[ci]; ch.received[i/64]&(1<<(i%64)) == 0 {
+	if !ix.chans[ci].got(i) {
 		return -1
 	}
 	ops := &ix.tl.Channels[ci].Ops
@@ -287,6 +287,9 @@ func (ix *index) waitOf(ci int32, i int32) int32 {
 	return wait
 }
 
+// got reports whether a receive got the value of send i.
+func (ch *chanIndex) got(i int32) bool { return ch.received[i/64]&(1<<(i%64)) != 0 }
+
 // checkpoint fills in received, gone, closed and the checkpoints of
 // channel c, every so many operations. It is handed in gone the step at
 // which each operation completed, or never, and makes it the step from
@@ -306,7 +309,7 @@ func (ch *chanIndex) checkpoint(tl *tracer.Timeline, c *tracer.Channel, gone []i
 		switch {
 		case op.Kind == tracer.Recv && op.Send >= 0:
 			gone[op.Send] = max(gone[op.Send], gone[i])
-		case op.Kind == tracer.Send && ch.received[i/64]&(1<<(i%64)) == 0 && gone[i] != never:
+		case op.Kind == tracer.Send && !ch.got(int32(i)) && gone[i] != never:
 			gone[i] = never
 		case op.Kind == tracer.Close:
 			ch.closed = min(ch.closed, gone[i])
