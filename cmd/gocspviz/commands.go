@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -90,12 +91,12 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if fs.NArg() == 0 {
-		return usageError("run needs a scenario; gocspviz list shows them")
+		return &usageErr{msg: "run needs a scenario", hint: "gocspviz list shows them"}
 	}
 	name, scenarioArgs := fs.Arg(0), fs.Args()[1:]
 	sc, ok := scenarios.Lookup(name)
 	if !ok {
-		return usageError("no scenario %q; gocspviz list shows them", name)
+		return unknownScenario(name)
 	}
 	if *timeout <= 0 {
 		return usageError("-timeout must be positive")
@@ -112,7 +113,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 			sfs.PrintDefaults()
 			return nil
 		}
-		return usageError("%s: %v", name, err)
+		return &usageErr{msg: fmt.Sprintf("%s: %v", name, err), hint: "gocspviz run " + name + " -h shows its flags"}
 	}
 	if !out.text && !out.json && !isTerminal() {
 		return errNoTerminal
@@ -139,6 +140,62 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	return out.show(tl, "run "+name, stdout)
 }
 
+// unknownScenario is the usage error for a scenario name that is not one,
+// suggesting the scenario it is most likely a misspelling of.
+func unknownScenario(name string) error {
+	hint := "gocspviz list shows them"
+	var names []string
+	for _, s := range scenarios.All() {
+		names = append(names, s.Name)
+	}
+	if near := nearest(name, names); near != "" {
+		hint = "did you mean " + near + "? " + hint
+	}
+	return &usageErr{msg: fmt.Sprintf("no scenario %q", name), hint: hint}
+}
+
+// nearest returns the name of names that word is most likely a misspelling
+// of: the one fewest edits away, if that is at most a third of word's
+// length (or one edit), else the only one that begins with word. It
+// returns "" when none is.
+func nearest(word string, names []string) string {
+	best, bestDist := "", max(1, len(word)/3)+1
+	var prefixed []string
+	for _, n := range names {
+		if d := editDistance(word, n); d < bestDist {
+			best, bestDist = n, d
+		}
+		if word != "" && strings.HasPrefix(n, word) {
+			prefixed = append(prefixed, n)
+		}
+	}
+	if best == "" && len(prefixed) == 1 {
+		best = prefixed[0]
+	}
+	return best
+}
+
+// editDistance returns the least number of bytes to insert, delete or
+// replace to turn a into b.
+func editDistance(a, b string) int {
+	row := make([]int, len(b)+1) // distances from a[:i] to each b[:j]
+	for j := range row {
+		row[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		diag := row[0] // the distance from a[:i-1] to b[:j-1]
+		row[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			diag, row[j] = row[j], min(row[j]+1, row[j-1]+1, diag+cost)
+		}
+	}
+	return row[len(b)]
+}
+
 // replayCmd reads a trace and shows it.
 func replayCmd(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("replay")
@@ -160,6 +217,14 @@ func replayCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	src := fs.Arg(0)
 	if !out.text && !out.json && !out.summary && !canShowUI(src == "-") {
+		// A trace that cannot be read is the first thing to mend.
+		if src != "-" && !isURL(src) {
+			f, err := os.Open(src)
+			if err != nil {
+				return err
+			}
+			f.Close()
+		}
 		return errNoTerminal
 	}
 

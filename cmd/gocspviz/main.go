@@ -45,8 +45,19 @@ Flags of run and replay:
 Run "gocspviz run SCENARIO -h" for a scenario's own flags.
 `
 
-// errUsage is wrapped by errors that call for the usage and exit code 2.
-var errUsage = errors.New("usage")
+// usageErr is a mistake in the command line. run prints it on one line,
+// with where to find the right usage, and exits 2.
+type usageErr struct {
+	msg  string
+	hint string // where to look: "gocspviz help shows the usage"
+}
+
+func (e *usageErr) Error() string { return e.msg + "; " + e.hint }
+
+// usageError returns a usage error that points to gocspviz help.
+func usageError(format string, a ...any) error {
+	return &usageErr{msg: fmt.Sprintf(format, a...), hint: "gocspviz help shows the usage"}
+}
 
 func main() {
 	if os.Getenv("GOGC") == "" {
@@ -64,31 +75,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, flag.ErrHelp):
 		fmt.Fprint(stdout, usage)
 		return 0
-	case errors.Is(err, errUsage):
-		if msg := err.Error(); msg != errUsage.Error() {
-			fmt.Fprintf(stderr, "gocspviz: %s\n\n", unwrapUsage(err))
+	case errors.As(err, new(*usageErr)):
+		if len(args) == 0 {
+			fmt.Fprint(stderr, usage)
+		} else {
+			fmt.Fprintf(stderr, "gocspviz: %v\n", err)
 		}
-		fmt.Fprint(stderr, usage)
 		return 2
 	default:
 		fmt.Fprintf(stderr, "gocspviz: %v\n", err)
 		return 1
 	}
-}
-
-// usageError returns an error that prints msg and the usage, and exits 2.
-func usageError(format string, a ...any) error {
-	return fmt.Errorf("%w: "+format, append([]any{errUsage}, a...)...)
-}
-
-// unwrapUsage returns the message of a usage error without its prefix.
-func unwrapUsage(err error) string {
-	msg := err.Error()
-	prefix := errUsage.Error() + ": "
-	if len(msg) > len(prefix) && msg[:len(prefix)] == prefix {
-		return msg[len(prefix):]
-	}
-	return msg
 }
 
 func dispatch(args []string, stdout, stderr io.Writer) error {

@@ -25,13 +25,14 @@ func TestRunUsage(t *testing.T) {
 		code int
 		want string // in stderr
 	}{
-		{"no command", nil, 2, "no command"},
 		{"unknown command", []string{"frobnicate"}, 2, `unknown command "frobnicate"`},
 		{"no scenario", []string{"run"}, 2, "run needs a scenario"},
-		{"unknown scenario", []string{"run", "--json", "pipelin"}, 2, `no scenario "pipelin"`},
-		{"bad scenario flag", []string{"run", "--json", "pipeline", "-x"}, 2, "flag provided but not defined: -x"},
+		{"unknown scenario", []string{"run", "--json", "pipelin"}, 2, `no scenario "pipelin"; did you mean pipeline?`},
+		{"far from any scenario", []string{"run", "--json", "zzzzz"}, 2, `no scenario "zzzzz"; gocspviz list shows them`},
+		{"bad scenario flag", []string{"run", "--json", "pipeline", "-x"}, 2, "flag provided but not defined: -x; gocspviz run pipeline -h shows its flags"},
 		{"two outputs", []string{"run", "--json", "--text", "pipeline"}, 2, "exclude each other"},
 		{"no terminal", []string{"run", "pipeline"}, 1, "needs a terminal"},
+		{"no trace, no terminal", []string{"replay", "/nonexistent/p.trace"}, 1, "no such file"},
 		{"list takes nothing", []string{"list", "x"}, 2, "list takes no arguments"},
 	}
 	for _, tc := range tests {
@@ -43,7 +44,53 @@ func TestRunUsage(t *testing.T) {
 			if strings.Contains(stderr, "goroutine ") && strings.Contains(stderr, ".go:") {
 				t.Errorf("stderr holds a stack trace: %s", stderr)
 			}
+			if strings.Count(stderr, "\n") != 1 {
+				t.Errorf("stderr is not one line: %q", stderr)
+			}
 		})
+	}
+}
+
+// TestNoCommand checks that gocspviz alone prints the usage.
+func TestNoCommand(t *testing.T) {
+	code, stdout, stderr := gocspviz(t)
+	if code != 2 || stdout != "" || !strings.Contains(stderr, "Usage:") {
+		t.Errorf("got exit %d, stdout %q and stderr %q, want exit 2 and the usage on stderr", code, stdout, stderr)
+	}
+}
+
+func TestNearest(t *testing.T) {
+	names := []string{"clock", "echo", "pipeline", "mirror", "crawler", "countdown", "du", "du-cancel", "chat"}
+	tests := []struct{ word, want string }{
+		{"pipelin", "pipeline"},
+		{"pipeilne", "pipeline"},
+		{"du-cancl", "du-cancel"},
+		{"dh", "du"},
+		{"cl", "clock"}, // the only one it begins
+		{"c", ""},       // begins four
+		{"zzzzz", ""},   // near none
+		{"countdwn", "countdown"},
+		{"", ""},
+	}
+	for _, tc := range tests {
+		if got := nearest(tc.word, names); got != tc.want {
+			t.Errorf("nearest(%q) = %q, want %q", tc.word, got, tc.want)
+		}
+	}
+}
+
+func TestEditDistance(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want int
+	}{
+		{"", "", 0}, {"", "abc", 3}, {"abc", "", 3}, {"abc", "abc", 0},
+		{"kitten", "sitting", 3}, {"pipelin", "pipeline", 1}, {"ab", "ba", 2},
+	}
+	for _, tc := range tests {
+		if got := editDistance(tc.a, tc.b); got != tc.want {
+			t.Errorf("editDistance(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
+		}
 	}
 }
 
