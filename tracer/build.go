@@ -186,7 +186,10 @@ func (b *builder) goroutine(id GID) *gstate {
 		b.lastG = s
 		return s
 	}
-	g := &Goroutine{ID: id, Parent: NoG, Created: NoTime, Ended: NoTime, GoStack: -1, Blocks: Blocks{names: b.names, ids: b.ids}}
+	g := &Goroutine{
+		ID: id, Parent: NoG, Created: NoTime, Ended: NoTime, GoStack: -1,
+		Blocks: Blocks{names: b.names, ids: b.ids},
+	}
 	b.tl.addGoroutine(g)
 	s := &gstate{g: g, block: -1, opChan: -1, op: -1, sel: -1, inheritOp: b.cont, inheritSel: b.cont}
 	b.setState(s)

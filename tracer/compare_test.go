@@ -93,7 +93,8 @@ func countXtrace(t *testing.T, data []byte) *counts {
 
 // parsedLine matches a goroutine's state transition in the output of go
 // tool trace -d=parsed.
-var parsedLine = regexp.MustCompile(`^M=-?\d+ P=-?\d+ G=(-?\d+) StateTransition Time=\d+ GoID=(\d+) (\w+)->(\w+) Reason="(.*)"$`)
+var parsedLine = regexp.MustCompile(`^M=-?\d+ P=-?\d+ G=(-?\d+) StateTransition ` +
+	`Time=\d+ GoID=(\d+) (\w+)->(\w+) Reason="(.*)"$`)
 
 // countGoTool counts a trace with go tool trace -d=parsed.
 func countGoTool(t *testing.T, path string) *counts {

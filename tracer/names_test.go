@@ -36,7 +36,8 @@ func TestShortName(t *testing.T) {
 func TestSite(t *testing.T) {
 	frames := []Frame{
 		{"runtime.chanrecv2", "/go/src/runtime/chan.go", 514},
-		{"github.com/x/tracer/probe.(*Chan[go.shape.struct { github.com/x/s.size int64 }]).Recv", "/x/tracer/probe/chan.go", 94},
+		{"github.com/x/tracer/probe.(*Chan[go.shape.struct { github.com/x/s.size int64 }]).Recv",
+			"/x/tracer/probe/chan.go", 94},
 		{"github.com/x/tracer/probe.(*Chan[...]).All.func1", "/x/tracer/probe/chan.go", 104},
 		{"github.com/x/scenarios.makeThumbnails", "/x/scenarios/thumbnails.go", 109},
 	}

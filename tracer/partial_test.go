@@ -19,7 +19,8 @@ func digest(tl *tracer.Timeline) uint64 {
 			h = (h ^ uint64(v)) * 1099511628211
 		}
 	}
-	mix(int64(tl.Events), int64(tl.Duration), int64(tl.Begin), int64(tl.End), int64(tl.Stacks.Len()), int64(len(tl.Logs)))
+	mix(int64(tl.Events), int64(tl.Duration), int64(tl.Begin), int64(tl.End),
+		int64(tl.Stacks.Len()), int64(len(tl.Logs)))
 	for _, g := range tl.Goroutines {
 		mix(int64(g.ID), int64(g.Parent), int64(g.Created), int64(g.Ended), int64(len(g.Name)))
 		for _, s := range g.Spans.All() {
@@ -133,7 +134,8 @@ func checkPartials(t *testing.T, data []byte) {
 		case tl.Begin != whole.Begin || tl.End != tl.Duration && tl.End != whole.End || tl.Duration > whole.Duration:
 			// A partial's window ends where it does, or where the program
 			// did once it has read that far.
-			t.Errorf("partial %d spans %d..%d of %d, whole %d..%d", i, tl.Begin, tl.End, tl.Duration, whole.Begin, whole.End)
+			t.Errorf("partial %d spans %d..%d of %d, whole %d..%d",
+				i, tl.Begin, tl.End, tl.Duration, whole.Begin, whole.End)
 		case tl.Steps.Len() < prevSteps || tl.Steps.Len() == 0:
 			t.Errorf("partial %d has %d steps, after %d", i, tl.Steps.Len(), prevSteps)
 		default:

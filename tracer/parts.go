@@ -202,7 +202,8 @@ func generations(ra io.ReaderAt, size int64) []int64 {
 // readSplit reads the trace in ra in parts, the first on the calling
 // goroutine, which also makes the partial timelines, the others each on a
 // goroutine of its own, and stitches them.
-func readSplit(ra io.ReaderAt, size int64, plan []part, progress func(read, total int64), partial *partials) (tl *Timeline, err error) {
+func readSplit(ra io.ReaderAt, size int64, plan []part, progress func(read, total int64),
+	partial *partials) (tl *Timeline, err error) {
 	var header [headerLen]byte
 	if _, err := ra.ReadAt(header[:], 0); err != nil {
 		return nil, fmt.Errorf("tracer: %w", err)

@@ -117,7 +117,8 @@ func checkPipeline(t *testing.T, tl *tracer.Timeline, n, buffer int) {
 				switch op.Kind {
 				case tracer.Send:
 					if op.G != tc.from || op.Value != strconv.Itoa(tc.value(sends)) {
-						t.Errorf("send %d: got %s by g%d, want %d by g%d", sends, op.Value, op.G, tc.value(sends), tc.from)
+						t.Errorf("send %d: got %s by g%d, want %d by g%d",
+							sends, op.Value, op.G, tc.value(sends), tc.from)
 					}
 					sends++
 				case tracer.Recv:
@@ -128,8 +129,10 @@ func checkPipeline(t *testing.T, tl *tracer.Timeline, n, buffer int) {
 						zeros++
 						continue
 					}
-					if op.Send < 0 || tc.c.Ops.At(int(op.Send)).Value != op.Value || op.Value != strconv.Itoa(tc.value(recvs)) {
-						t.Errorf("receive %d: got %q paired with %d, want %d", recvs, op.Value, op.Send, tc.value(recvs))
+					if op.Send < 0 || tc.c.Ops.At(int(op.Send)).Value != op.Value ||
+						op.Value != strconv.Itoa(tc.value(recvs)) {
+						t.Errorf("receive %d: got %q paired with %d, want %d",
+							recvs, op.Value, op.Send, tc.value(recvs))
 					}
 					recvs++
 				case tracer.Close:

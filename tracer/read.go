@@ -349,12 +349,14 @@ func HeaderVersion(header []byte) (string, error) {
 		digits++
 	}
 	if !ok || digits == 0 || !bytes.HasPrefix(rest[digits:], []byte(" trace\x00")) {
-		return "", fmt.Errorf("tracer: %w: not a Go execution trace: it does not begin with \"go 1.N trace\"", ErrBroken)
+		return "", fmt.Errorf("tracer: %w: not a Go execution trace: "+
+			"it does not begin with \"go 1.N trace\"", ErrBroken)
 	}
 	minor, _ := strconv.Atoi(string(rest[:digits]))
 	version := "go 1." + strconv.Itoa(minor)
 	if !slices.Contains(formats, minor) {
-		return version, fmt.Errorf("tracer: %w: unsupported trace format %s: this reader knows those of go 1.11 to go 1.%d",
+		return version, fmt.Errorf("tracer: %w: unsupported trace format %s: "+
+			"this reader knows those of go 1.11 to go 1.%d",
 			ErrBroken, version, formats[len(formats)-1])
 	}
 	return version, nil

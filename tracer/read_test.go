@@ -63,7 +63,8 @@ func writeTestdata() error {
 			return err
 		}
 		if tc.format != "go 1.21" {
-			if err := runTracegen(tc.toolchain, filepath.Join("testdata", gensFile(tc.file)), "-generations"); err != nil {
+			if err := runTracegen(tc.toolchain, filepath.Join("testdata", gensFile(tc.file)),
+				"-generations"); err != nil {
 				return err
 			}
 		}
@@ -243,7 +244,8 @@ func TestReadBroken(t *testing.T) {
 		{"text", []byte("hello, world\n"), "not a Go execution trace"},
 		{"html", []byte("<!DOCTYPE html>\n<html><body>404 page not found</body></html>\n"), "not a Go execution trace"},
 		{"short header", good[:10], "not a Go execution trace"},
-		{"future version", append([]byte("go 1.99 trace\x00\x00\x00"), good[16:]...), "unsupported trace format go 1.99"},
+		{"future version", append([]byte("go 1.99 trace\x00\x00\x00"), good[16:]...),
+			"unsupported trace format go 1.99"},
 		{"ancient version", []byte("go 1.5 trace\x00\x00\x00\x00"), "unsupported trace format go 1.5"},
 		{"header only", good[:16], "no events"},
 		{"cut in a batch header", good[:20], "cut short: "},

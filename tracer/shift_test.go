@@ -113,7 +113,8 @@ func sameSpans(t *testing.T, s *Spans, want Spans, spans []Span) {
 	if string(s.data) != string(want.data) || !slices.Equal(s.marks, want.marks) ||
 		s.n != want.n || s.end != want.end || s.block != want.block {
 		t.Fatalf("%d spans: encoded as %d bytes and %d marks, want %d and %d (end %d, %d; wait %d, %d)",
-			len(spans), len(s.data), len(s.marks), len(want.data), len(want.marks), s.end, want.end, s.block, want.block)
+			len(spans), len(s.data), len(s.marks), len(want.data), len(want.marks),
+			s.end, want.end, s.block, want.block)
 	}
 	for i, sp := range spans {
 		if got := s.At(i); got != sp {

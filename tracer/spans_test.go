@@ -18,7 +18,10 @@ func randomSpans(r *rand.Rand, n int) []tracer.Span {
 		if r.IntN(10) == 0 {
 			t += tracer.Time(r.Int64N(1e6))
 		}
-		sp := tracer.Span{Start: t, End: t + tracer.Time(r.Int64N(1<<uint(r.IntN(42)))), State: tracer.State(1 + r.IntN(4)), Block: -1}
+		sp := tracer.Span{
+			Start: t, End: t + tracer.Time(r.Int64N(1<<uint(r.IntN(42)))),
+			State: tracer.State(1 + r.IntN(4)), Block: -1,
+		}
 		if sp.State == tracer.Waiting {
 			block++
 			if r.IntN(20) == 0 {
@@ -117,7 +120,10 @@ func BenchmarkSpanCursor(b *testing.B) {
 	const n, cols, tick = 15000, 180, 64
 	var s tracer.Spans
 	for i := range n {
-		sp := tracer.Span{Start: tracer.Time(i * tick), End: tracer.Time((i + 1) * tick), State: tracer.State(i%3 + 1), Block: -1}
+		sp := tracer.Span{
+			Start: tracer.Time(i * tick), End: tracer.Time((i + 1) * tick),
+			State: tracer.State(i%3 + 1), Block: -1,
+		}
 		if sp.State == tracer.Waiting {
 			sp.Block = int32(i / 3)
 		}

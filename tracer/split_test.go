@@ -94,7 +94,8 @@ func diff(a, b *tracer.Timeline) string {
 		}
 		for k := range min(g.Spans.Len(), h.Spans.Len()) {
 			if g.Spans.At(k) != h.Spans.At(k) {
-				return fmt.Sprintf("goroutine %d span %d of %d, %d: %+v, %+v", g.ID, k, g.Spans.Len(), h.Spans.Len(), g.Spans.At(k), h.Spans.At(k))
+				return fmt.Sprintf("goroutine %d span %d of %d, %d: %+v, %+v",
+					g.ID, k, g.Spans.Len(), h.Spans.Len(), g.Spans.At(k), h.Spans.At(k))
 			}
 		}
 		for k := range min(g.Blocks.Len(), h.Blocks.Len()) {
@@ -103,12 +104,15 @@ func diff(a, b *tracer.Timeline) string {
 			}
 		}
 		if g.Spans.Len() != h.Spans.Len() || g.Blocks.Len() != h.Blocks.Len() {
-			return fmt.Sprintf("goroutine %d: %d spans, %d; %d blocks, %d", g.ID, g.Spans.Len(), h.Spans.Len(), g.Blocks.Len(), h.Blocks.Len())
+			return fmt.Sprintf("goroutine %d: %d spans, %d; %d blocks, %d",
+				g.ID, g.Spans.Len(), h.Spans.Len(), g.Blocks.Len(), h.Blocks.Len())
 		}
 	}
 	for i := range min(a.Steps.Len(), b.Steps.Len()) {
 		if a.Steps.At(i) != b.Steps.At(i) {
-			return fmt.Sprintf("step %d: %+v (%s), %+v (%s)", i, a.Steps.At(i), a.Describe(a.Steps.At(i)), b.Steps.At(i), b.Describe(b.Steps.At(i)))
+			return fmt.Sprintf("step %d: %+v (%s), %+v (%s)", i,
+				a.Steps.At(i), a.Describe(a.Steps.At(i)),
+				b.Steps.At(i), b.Describe(b.Steps.At(i)))
 		}
 	}
 	if len(a.Channels) != len(b.Channels) {
@@ -190,7 +194,9 @@ func TestSplitMatchesWhole(t *testing.T) {
 	}{
 		{"tracegen", func(t *testing.T) []byte { return readTestdata(t, generationsTrace) }},
 		{"slow handoffs", func(t *testing.T) []byte { return recordEvery(t, time.Millisecond, slowHandoffs) }},
-		{"pipeline", func(t *testing.T) []byte { return recordScenario(t, 2*time.Millisecond, "pipeline", "-n", "3000") }},
+		{"pipeline", func(t *testing.T) []byte {
+			return recordScenario(t, 2*time.Millisecond, "pipeline", "-n", "3000")
+		}},
 		{"pipeline by size", func(t *testing.T) []byte {
 			// Generations ended by the probe, every 64 KB.
 			var buf bytes.Buffer

@@ -43,7 +43,8 @@ func TestSteps(t *testing.T) {
 		}
 		times := []Time{-1, 0, 1}
 		if len(want) > 0 {
-			times = append(times, want[0].Time, want[len(want)/2].Time, want[len(want)-1].Time, want[len(want)-1].Time+1)
+			times = append(times, want[0].Time, want[len(want)/2].Time,
+				want[len(want)-1].Time, want[len(want)-1].Time+1)
 		}
 		for _, tm := range times {
 			i, _ := slices.BinarySearchFunc(want, tm, func(st Step, t Time) int { return int(st.Time - t) })
@@ -78,7 +79,10 @@ func TestSteps(t *testing.T) {
 	if &u.chunks[0][0] != first || u.At(1).G != -want[1].G {
 		t.Error("steps shared with none were copied to be rewritten")
 	}
-	for _, w := range [][2]int{{0, len(want)}, {1, len(want) - 1}, {stepChunk, 2 * stepChunk}, {stepChunk - 1, stepChunk + 1}, {5, 5}, {2*stepChunk + 7, len(want)}} {
+	for _, w := range [][2]int{
+		{0, len(want)}, {1, len(want) - 1}, {stepChunk, 2 * stepChunk},
+		{stepChunk - 1, stepChunk + 1}, {5, 5}, {2*stepChunk + 7, len(want)},
+	} {
 		k := s.share(s.ids.snapshot())
 		k.keep(w[0], w[1])
 		check("kept", &k, want[w[0]:w[1]])
@@ -105,7 +109,10 @@ func TestStepsFarApart(t *testing.T) {
 		default:
 			tm += Time(i % 7)
 		}
-		st := Step{Time: tm, G: GID(i % 11), Other: NoG, Chan: 2, Op: int32(i), Block: -1, Select: -1, Log: -1, Kind: StepSend}
+		st := Step{
+			Time: tm, G: GID(i % 11), Other: NoG, Chan: 2, Op: int32(i),
+			Block: -1, Select: -1, Log: -1, Kind: StepSend,
+		}
 		if i%3 == 0 {
 			st.Kind, st.Select = StepSelect, int32(i/3)
 		}

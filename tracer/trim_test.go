@@ -24,7 +24,8 @@ func TestTrim(t *testing.T) {
 		}
 		s.trim(&arena)
 		// In the arena, exactly; alone, in the heap's size for it.
-		if short := len(s.data) <= arenaChunk/16; short && cap(s.data) != len(s.data) || cap(s.data) > len(s.data)+len(s.data)/4 {
+		if short := len(s.data) <= arenaChunk/16; short && cap(s.data) != len(s.data) ||
+			cap(s.data) > len(s.data)+len(s.data)/4 {
 			t.Fatalf("%d spans kept %d bytes for %d", len(want), cap(s.data), len(s.data))
 		}
 		all, kept = append(all, want), append(kept, s)
@@ -45,7 +46,8 @@ func TestTrim(t *testing.T) {
 
 	var bs Blocks
 	for i := range 10 {
-		bs.add(Block{Reason: "chan receive", Start: Time(i), End: NoTime, WokenBy: NoG, Stack: -1, Chan: -1, Op: -1, Select: -1})
+		bs.add(Block{Reason: "chan receive", Start: Time(i), End: NoTime, WokenBy: NoG,
+			Stack: -1, Chan: -1, Op: -1, Select: -1})
 	}
 	shared := bs.share(bs.names, bs.ids)
 	bs.list.trim()

@@ -129,7 +129,8 @@ func BenchmarkKeys(b *testing.B) {
 		name      string
 		fwd, back *tcell.EventKey
 	}{
-		{"step", tcell.NewEventKey(tcell.KeyRight, 0, tcell.ModNone), tcell.NewEventKey(tcell.KeyLeft, 0, tcell.ModNone)},
+		{"step", tcell.NewEventKey(tcell.KeyRight, 0, tcell.ModNone),
+			tcell.NewEventKey(tcell.KeyLeft, 0, tcell.ModNone)},
 		{"lane-step", key('.'), key(',')},
 		{"wake-up", key(']'), key('[')},
 	}

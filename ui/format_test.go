@@ -100,7 +100,8 @@ func TestWaitLook(t *testing.T) {
 	} {
 		t.Run(tc.reason, func(t *testing.T) {
 			if got := waitLook(tc.reason); got != tc.want {
-				t.Errorf("got waitLook(%q) = %q (%s), want %q (%s)", tc.reason, got.glyph, got.name, tc.want.glyph, tc.want.name)
+				t.Errorf("got waitLook(%q) = %q (%s), want %q (%s)",
+					tc.reason, got.glyph, got.name, tc.want.glyph, tc.want.name)
 			}
 		})
 	}
@@ -189,15 +190,18 @@ func TestChannelAt(t *testing.T) {
 		{"two sent", chJobs, 1, channelState{buffer: []string{"a", "b"}}},
 		{"oldest received", chJobs, 2, channelState{buffer: []string{"b"}}},
 		{"full", chJobs, 3, channelState{buffer: []string{"b", "c"}}},
-		{"full, a sender waits", chJobs, 4, channelState{buffer: []string{"b", "c"}, senders: []string{"producer g1 (d)"}}},
-		{"room made, the sender not yet in", chJobs, 5, channelState{buffer: []string{"c"}, senders: []string{"producer g1 (d)"}}},
+		{"full, a sender waits", chJobs, 4,
+			channelState{buffer: []string{"b", "c"}, senders: []string{"producer g1 (d)"}}},
+		{"room made, the sender not yet in", chJobs, 5,
+			channelState{buffer: []string{"c"}, senders: []string{"producer g1 (d)"}}},
 		{"the waiting send went in", chJobs, 6, channelState{buffer: []string{"c", "d"}}},
 		{"closed with values left", chJobs, 7, channelState{closed: true, buffer: []string{"c", "d"}}},
 		{"a receiver waits from the start", chDone, 0, channelState{recvers: []string{"consumer g2"}}},
 		{"closed, the receiver not yet woken", chDone, 8, channelState{closed: true, recvers: []string{"consumer g2"}}},
 		{"closed and drained", chDone, 9, channelState{closed: true}},
 		{"not yet used", chNaturals, 9, channelState{}},
-		{"sender and receiver wait", chNaturals, 10, channelState{senders: []string{"producer g1 (7)"}, recvers: []string{"consumer g2"}}},
+		{"sender and receiver wait", chNaturals, 10,
+			channelState{senders: []string{"producer g1 (7)"}, recvers: []string{"consumer g2"}}},
 		{"handing over", chNaturals, 11, channelState{handing: []string{"7"}, recvers: []string{"consumer g2"}}},
 		{"handed over", chNaturals, 12, channelState{}},
 		{"a value nobody takes", chStuck, 13, channelState{buffer: []string{"x"}}},

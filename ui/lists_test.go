@@ -78,7 +78,8 @@ func TestOpEndAndWaitAgreeWithScan(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			ix := newIndex(tc.tl, true)
-			ends, waits, selWait, recvs := map[[2]int32]int32{}, map[[2]int32]int32{}, map[int32]int32{}, map[[2]int32]int32{}
+			ends, waits, selWait, recvs := map[[2]int32]int32{}, map[[2]int32]int32{},
+				map[int32]int32{}, map[[2]int32]int32{}
 			for ci, c := range tc.tl.Channels {
 				for i, op := range c.Ops.All() {
 					if op.Kind == tracer.Recv && op.Send >= 0 {

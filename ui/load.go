@@ -18,7 +18,8 @@ import (
 // read and the input's size (-1 when unknown), and partial, if it can,
 // with the timeline of what it has read so far (see tracer.ReadWith). It
 // must return soon after ctx is cancelled.
-type Loader func(ctx context.Context, progress func(read, total int64), partial func(*tracer.Timeline)) (*tracer.Timeline, error)
+type Loader func(ctx context.Context, progress func(read, total int64),
+	partial func(*tracer.Timeline)) (*tracer.Timeline, error)
 
 // Load opens the replay at once and shows the loading's progress. As soon
 // as the loader has read a part of the trace, it replays that part, which

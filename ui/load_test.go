@@ -25,7 +25,8 @@ func TestLoadShowsProgressThenReplay(t *testing.T) {
 	tl := pipeline(t)
 	release := make(chan struct{})
 	h := startWith(t, func(o Options) error {
-		return Load(func(ctx context.Context, progress func(read, total int64), _ func(*tracer.Timeline)) (*tracer.Timeline, error) {
+		return Load(func(ctx context.Context, progress func(read, total int64),
+			_ func(*tracer.Timeline)) (*tracer.Timeline, error) {
 			progress(50, 100)
 			<-release
 			return tl, nil
@@ -56,7 +57,8 @@ func TestLoadReplaysWhatIsRead(t *testing.T) {
 	part.End, part.Findings = part.Duration, nil
 	release := make(chan struct{})
 	h := startWith(t, func(o Options) error {
-		return Load(func(ctx context.Context, progress func(read, total int64), partial func(*tracer.Timeline)) (*tracer.Timeline, error) {
+		return Load(func(ctx context.Context, progress func(read, total int64),
+			partial func(*tracer.Timeline)) (*tracer.Timeline, error) {
 			progress(40, 100)
 			partial(&part)
 			<-release
@@ -86,7 +88,8 @@ func TestLoadReplaysWhatIsRead(t *testing.T) {
 func TestLoadQuitCancels(t *testing.T) {
 	cancelled := make(chan struct{})
 	h := startWith(t, func(o Options) error {
-		return Load(func(ctx context.Context, progress func(read, total int64), _ func(*tracer.Timeline)) (*tracer.Timeline, error) {
+		return Load(func(ctx context.Context, progress func(read, total int64),
+			_ func(*tracer.Timeline)) (*tracer.Timeline, error) {
 			<-ctx.Done()
 			close(cancelled)
 			return nil, ctx.Err()

@@ -150,7 +150,8 @@ func TestWakeForwardFollowsHandoffs(t *testing.T) {
 					continue
 				}
 				for p, k := range ix.steps.All() {
-					if w := tl.Steps.At(int(k)); w.Kind == tracer.StepWake && w.G == h.ID && w.Other == s.G && w.Time == blk.End {
+					if w := tl.Steps.At(int(k)); w.Kind == tracer.StepWake && w.G == h.ID &&
+						w.Other == s.G && w.Time == blk.End {
 						want = p
 					}
 				}

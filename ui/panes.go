@@ -50,7 +50,8 @@ func (r *replay) statusLines(int, int) []line {
 	case r.filtering:
 		return []line{{" filter lanes: " + r.ix.filter + "▏  Enter keeps it, Esc clears it", styleText}}
 	case r.prompting:
-		return []line{{" go to: " + r.prompt + "▏  a time (12ms, 1.5s) or a goroutine (g 17); Enter goes, Esc cancels", styleText}}
+		return []line{{" go to: " + r.prompt +
+			"▏  a time (12ms, 1.5s) or a goroutine (g 17); Enter goes, Esc cancels", styleText}}
 	case r.message != "":
 		return []line{{" " + r.message, styleText}}
 	case r.ix.filter != "":

@@ -183,7 +183,8 @@ func TestChannelsWithoutSteps(t *testing.T) {
 	tl := &tracer.Timeline{
 		Duration: 100, End: 100,
 		Goroutines: []*tracer.Goroutine{{ID: 1, Name: "main.main", Parent: tracer.NoG, Created: tracer.NoTime,
-			Ended: tracer.NoTime, GoStack: -1, Spans: tracer.MakeSpans(tracer.Span{Start: 0, End: 100, State: tracer.Running, Block: -1})}},
+			Ended: tracer.NoTime, GoStack: -1,
+			Spans: tracer.MakeSpans(tracer.Span{Start: 0, End: 100, State: tracer.Running, Block: -1})}},
 		Channels: []*tracer.Channel{{ID: 1, Name: "jobs", Made: tracer.NoTime}},
 	}
 	h := start(t, tl)

@@ -161,7 +161,8 @@ func run(dir, sizes, std, counts string, runs int) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(os.Stdout, 0, 8, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "trace\tsize\tevents\tbare read\tload\tload/M events\tload/bare\tin 2 parts\tbare peak\tload peak/size\tUI first\tUI whole\tUI peak/size\t")
+	fmt.Fprintln(tw, "trace\tsize\tevents\tbare read\tload\tload/M events\tload/bare\t"+
+		"in 2 parts\tbare peak\tload peak/size\tUI first\tUI whole\tUI peak/size\t")
 	for _, path := range traces {
 		fi, err := os.Stat(path)
 		if err != nil {

@@ -52,7 +52,8 @@ func measureUI(path string) error {
 			sim.InjectKey(tcell.KeyRune, 'q', tcell.ModNone)
 		}
 	}}
-	err = ui.Load(func(ctx context.Context, progress func(read, total int64), partial func(*tracer.Timeline)) (*tracer.Timeline, error) {
+	err = ui.Load(func(ctx context.Context, progress func(read, total int64),
+		partial func(*tracer.Timeline)) (*tracer.Timeline, error) {
 		tl, err := tracer.ReadWith(f, tracer.ReadOptions{Progress: progress, Partial: partial})
 		if err == nil {
 			events = tl.Events

@@ -83,11 +83,13 @@ func TestReplayBadInput(t *testing.T) {
 		{"missing file", filepath.Join(t.TempDir(), "nosuch.trace"), "nosuch.trace: no such file or directory"},
 		{"directory", t.TempDir(), "is a directory, not a trace"},
 		{"empty file", writeTemp(t, "empty.trace", nil), "empty.trace: tracer: broken trace: empty input"},
-		{"not a trace", writeTemp(t, "notes.txt", []byte("hello\n")), "notes.txt: tracer: broken trace: not a Go execution trace"},
+		{"not a trace", writeTemp(t, "notes.txt", []byte("hello\n")),
+			"notes.txt: tracer: broken trace: not a Go execution trace"},
 		{"unsupported version", writeTemp(t, "future.trace", append([]byte("go 1.99 trace\x00\x00\x00"), good[16:]...)),
 			"unsupported trace format go 1.99"},
 		{"truncated", writeTemp(t, "cut.trace", good[:len(good)/2]), "cut.trace: tracer: broken trace: cut short: "},
-		{"corrupt in the middle", writeTemp(t, "corrupt.trace", corrupt), "corrupt.trace: tracer: broken trace: damaged: "},
+		{"corrupt in the middle", writeTemp(t, "corrupt.trace", corrupt),
+			"corrupt.trace: tracer: broken trace: damaged: "},
 		{"truncated after generations", writeTemp(t, "gens.trace", gens[:len(gens)-100]),
 			"events before it"},
 	}
@@ -110,7 +112,8 @@ func TestReplayPartial(t *testing.T) {
 	gens := readFileOrFail(t, generationsTrace)
 	path := writeTemp(t, "gens.trace", gens[:len(gens)-100])
 	code, _, stderr := command(t, "replay", "--json", path)
-	if code != 1 || !strings.Contains(stderr, "cut short after ") || !strings.Contains(stderr, "; --partial replays the ") {
+	if code != 1 || !strings.Contains(stderr, "cut short after ") ||
+		!strings.Contains(stderr, "; --partial replays the ") {
 		t.Fatalf("got exit %d and %q, want exit 1 and an offer of --partial", code, stderr)
 	}
 
@@ -235,7 +238,8 @@ func TestReplayURL(t *testing.T) {
 			"the server answered 500 Internal Server Error: Could not enable tracing: tracing is already enabled"},
 		{"web page", []string{srv.URL + "/debug/pprof/"}, 1, "the server sent a web page, not a trace"},
 		{"connection refused", []string{closed.URL + "/debug/pprof/trace"}, 1, "connection refused"},
-		{"timeout", []string{"-timeout", "100ms", srv.URL + "/slow"}, 1, "no answer after 100ms; -timeout sets how long to wait"},
+		{"timeout", []string{"-timeout", "100ms", srv.URL + "/slow"}, 1,
+			"no answer after 100ms; -timeout sets how long to wait"},
 		{"cut short", []string{srv.URL + "/cut"}, 1, "--partial replays the "},
 		{"cut short, partial", []string{"--partial", srv.URL + "/cut"}, 0, ""},
 	}

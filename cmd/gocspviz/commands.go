@@ -108,7 +108,8 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	sc.Setup(sfs)
 	if err := sfs.Parse(scenarioArgs); err != nil {
 		if err == flag.ErrHelp {
-			fmt.Fprintf(stdout, "gocspviz run %s: %s (section %s of the book)\n\nFlags:\n", name, sc.Summary, sc.Section)
+			fmt.Fprintf(stdout, "gocspviz run %s: %s (section %s of the book)\n\nFlags:\n",
+				name, sc.Summary, sc.Section)
 			sfs.SetOutput(stdout)
 			sfs.PrintDefaults()
 			return nil

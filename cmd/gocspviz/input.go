@@ -250,7 +250,8 @@ func checkResponse(resp *http.Response) error {
 		return fmt.Errorf("the server answered %s: %s", resp.Status, strings.TrimSpace(line))
 	}
 	if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); mt == "text/html" {
-		return errors.New("the server sent a web page, not a trace; the trace endpoint of net/http/pprof is /debug/pprof/trace?seconds=N")
+		return errors.New("the server sent a web page, not a trace; " +
+			"the trace endpoint of net/http/pprof is /debug/pprof/trace?seconds=N")
 	}
 	return nil
 }

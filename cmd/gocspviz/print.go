@@ -73,7 +73,8 @@ func loadUI(src string, o loadOptions, stderr io.Writer) error {
 	}
 	var broken *tracer.BrokenError
 	var name string
-	load := func(ctx context.Context, progress func(read, total int64), sofar func(*tracer.Timeline)) (*tracer.Timeline, error) {
+	load := func(ctx context.Context, progress func(read, total int64),
+		sofar func(*tracer.Timeline)) (*tracer.Timeline, error) {
 		o.ctx, o.progress, o.sofar = ctx, progress, sofar
 		l, err := loadTrace(src, o, io.Discard)
 		if err != nil {
@@ -152,7 +153,8 @@ func writeSummaryOf(w io.Writer, l *loaded) error {
 		if l.broken.Truncated {
 			what = "cut short"
 		}
-		fmt.Fprintf(tw, "partial\tthe trace is %s; what follows is of the %d events before that\n", what, l.broken.Events)
+		fmt.Fprintf(tw, "partial\tthe trace is %s; what follows is of the %d events before that\n",
+			what, l.broken.Events)
 	}
 	fmt.Fprintf(tw, "duration\t%s\n", tracer.FormatTime(tl.Duration))
 	fmt.Fprintf(tw, "events\t%d\n", tl.Events)

@@ -73,7 +73,8 @@ func record(path, name string, args []string, timeout time.Duration, stderr io.W
 	switch {
 	case err == nil:
 	case errors.As(err, &exit) && exit.ExitCode() == exitExpired:
-		fmt.Fprintf(stderr, "gocspviz: %s was still running after %s; replaying what was recorded until then\n", name, timeout)
+		fmt.Fprintf(stderr, "gocspviz: %s was still running after %s; replaying what was recorded until then\n",
+			name, timeout)
 	case errors.As(err, &exit) && !exit.Exited():
 		return fmt.Errorf("%s did not stop and was killed; no trace kept", name)
 	default:

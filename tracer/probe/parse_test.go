@@ -18,11 +18,15 @@ func TestRoundTrip(t *testing.T) {
 		want Annotation
 	}{
 		{"chan", chanMsg("chan", 7, 3, "worklist"), Annotation{Verb: VerbChan, Chan: 7, Cap: 3, Name: "worklist"}},
-		{"chan with spaces", chanMsg("chan", 1, 0, "client 127.0.0.1:5"), Annotation{Verb: VerbChan, Chan: 1, Name: "client 127.0.0.1:5"}},
+		{"chan with spaces", chanMsg("chan", 1, 0, "client 127.0.0.1:5"),
+			Annotation{Verb: VerbChan, Chan: 1, Name: "client 127.0.0.1:5"}},
 		{"ext", chanMsg("ext", 2, 1, "tick"), Annotation{Verb: VerbExt, Chan: 2, Cap: 1, Name: "tick"}},
-		{"send", opMsg(nil, "send", 1, 9, true, format(81)), Annotation{Verb: VerbSend, Chan: 1, Seq: 9, Value: "81", HasVal: true}},
-		{"send empty string", opMsg(nil, "send", 1, 2, true, format("")), Annotation{Verb: VerbSend, Chan: 1, Seq: 2, HasVal: true}},
-		{"send long", opMsg(nil, "send", 1, 2, true, format(long)), Annotation{Verb: VerbSend, Chan: 1, Seq: 2, Value: clip(long), HasVal: true}},
+		{"send", opMsg(nil, "send", 1, 9, true, format(81)),
+			Annotation{Verb: VerbSend, Chan: 1, Seq: 9, Value: "81", HasVal: true}},
+		{"send empty string", opMsg(nil, "send", 1, 2, true, format("")),
+			Annotation{Verb: VerbSend, Chan: 1, Seq: 2, HasVal: true}},
+		{"send long", opMsg(nil, "send", 1, 2, true, format(long)),
+			Annotation{Verb: VerbSend, Chan: 1, Seq: 2, Value: clip(long), HasVal: true}},
 		{"sent", opMsg(nil, "sent", 4, 5, false, ""), Annotation{Verb: VerbSent, Chan: 4, Seq: 5}},
 		{"recv", idMsg(nil, "recv", 3), Annotation{Verb: VerbRecv, Chan: 3}},
 		{"recvd", recvdMsg(nil, "recvd", 3, 8, true), Annotation{Verb: VerbRecvd, Chan: 3, Seq: 8, OK: true}},
@@ -95,7 +99,8 @@ func TestUint(t *testing.T) {
 		}
 	}
 	for v := Verb(0); v <= VerbEnd+1; v++ {
-		if got := verbOf(v.String()); v >= VerbChan && v <= VerbEnd && got != v || (v < VerbChan || v > VerbEnd) && got != 0 {
+		if got := verbOf(v.String()); v >= VerbChan && v <= VerbEnd && got != v ||
+			(v < VerbChan || v > VerbEnd) && got != 0 {
 			t.Errorf("verbOf(%q) = %d, want %d", v.String(), got, v)
 		}
 	}
