@@ -15,7 +15,9 @@
 // does, on a simulated 200x60 terminal: the time until the first picture
 // of a timeline (the part read so far), the time until the whole trace is
 // shown, and the peak memory of it all, while the UI holds the whole
-// timeline (with the collector paced the same way).
+// timeline (with the collector paced the same way). A last line gives the
+// peaks of loading and replaying pipeline -n 10, a trace of a few
+// kilobytes: the part of every peak that is the program's own.
 //
 //	go run ./cmd/benchread                  # make the traces, measure, print the table
 //	go run ./cmd/benchread -dir /tmp/traces # keep the traces between runs
@@ -155,6 +157,10 @@ func run(dir, sizes, std, counts string, runs int) error {
 	if err != nil {
 		return err
 	}
+	tiny, err := recordPipeline(filepath.Join(dir, "gocspviz"), dir, "10")
+	if err != nil {
+		return err
+	}
 
 	self, err := os.Executable()
 	if err != nil {
@@ -193,7 +199,17 @@ func run(dir, sizes, std, counts string, runs int) error {
 			float64(load.elapsed)/float64(bare.elapsed), ms(parts.elapsed), mb(bare.maxRSS),
 			float64(load.maxRSS)/size, ms(replay.first), ms(replay.elapsed), float64(replay.maxRSS)/size)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+
+	load, replay, err := fixedCost(self, tiny, runs)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("\nof every peak, the program's own: %s for the load and %s for the replay "+
+		"(of pipeline -n 10, a trace of a few kilobytes)\n", mb(load.maxRSS), mb(replay.maxRSS))
+	return nil
 }
 
 // median returns the median times and the median peak of the results.
@@ -224,14 +240,9 @@ func makeTraces(dir, sizes, std, counts string) ([]string, error) {
 		if _, err := strconv.Atoi(n); err != nil {
 			return nil, fmt.Errorf("-sizes: %q is not a number", n)
 		}
-		path := filepath.Join(dir, "pipeline-"+n+".trace")
-		if !exists(path) {
-			fmt.Fprintf(os.Stderr, "making %s\n", path)
-			cmd := exec.Command(bin, "run", "-timeout", "10m", "-o", path, "--json", "pipeline", "-n", n)
-			cmd.Stderr = os.Stderr
-			if err := cmd.Run(); err != nil {
-				return nil, fmt.Errorf("record pipeline -n %s: %w", n, err)
-			}
+		path, err := recordPipeline(bin, dir, n)
+		if err != nil {
+			return nil, err
 		}
 		paths = append(paths, path)
 	}
@@ -258,6 +269,41 @@ func makeTraces(dir, sizes, std, counts string) ([]string, error) {
 		paths = append(paths, path)
 	}
 	return paths, nil
+}
+
+// recordPipeline records pipeline -n n in dir with gocspviz bin, unless it
+// is there already, and returns the trace's path.
+func recordPipeline(bin, dir, n string) (string, error) {
+	path := filepath.Join(dir, "pipeline-"+n+".trace")
+	if exists(path) {
+		return path, nil
+	}
+	fmt.Fprintf(os.Stderr, "making %s\n", path)
+	cmd := exec.Command(bin, "run", "-timeout", "10m", "-o", path, "--json", "pipeline", "-n", n)
+	cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("record pipeline -n %s: %w", n, err)
+	}
+	return path, nil
+}
+
+// fixedCost measures the peaks of loading and replaying the trace of a few
+// kilobytes at path, runs times each: what every peak holds whatever the
+// trace, the program and the replay's screens.
+func fixedCost(self, path string, runs int) (load, replay result, err error) {
+	var loads, replays []result
+	for range runs {
+		l, err := child(self, "-load", path)
+		if err != nil {
+			return load, replay, err
+		}
+		r, err := child(self, "-ui", path)
+		if err != nil {
+			return load, replay, err
+		}
+		loads, replays = append(loads, l), append(replays, r)
+	}
+	return median(loads), median(replays), nil
 }
 
 // child measures a trace in a child process.
