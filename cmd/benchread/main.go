@@ -280,7 +280,7 @@ func recordPipeline(bin, dir, n string) (string, error) {
 	}
 	fmt.Fprintf(os.Stderr, "making %s\n", path)
 	cmd := exec.Command(bin, "run", "-timeout", "10m", "-o", path, "--json", "pipeline", "-n", n)
-	cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
+	cmd.Stderr = os.Stderr // its JSON on standard output is not wanted
 	if err := cmd.Run(); err != nil {
 		return "", fmt.Errorf("record pipeline -n %s: %w", n, err)
 	}
