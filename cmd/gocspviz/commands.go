@@ -161,17 +161,17 @@ func unknownScenario(name string) error {
 // returns "" when none is.
 func nearest(word string, names []string) string {
 	best, bestDist := "", max(1, len(word)/3)+1
-	var prefixed []string
+	begun, begins := "", 0 // a name that begins with word, and how many do
 	for _, n := range names {
 		if d := editDistance(word, n); d < bestDist {
 			best, bestDist = n, d
 		}
 		if word != "" && strings.HasPrefix(n, word) {
-			prefixed = append(prefixed, n)
+			begun, begins = n, begins+1
 		}
 	}
-	if best == "" && len(prefixed) == 1 {
-		best = prefixed[0]
+	if best == "" && begins == 1 {
+		best = begun
 	}
 	return best
 }

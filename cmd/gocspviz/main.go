@@ -68,6 +68,10 @@ func main() {
 
 // run carries out one command line and returns the process's exit code.
 func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
 	err := dispatch(args, stdout, stderr)
 	switch {
 	case err == nil:
@@ -76,11 +80,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, usage)
 		return 0
 	case errors.As(err, new(*usageErr)):
-		if len(args) == 0 {
-			fmt.Fprint(stderr, usage)
-		} else {
-			fmt.Fprintf(stderr, "gocspviz: %v\n", err)
-		}
+		fmt.Fprintf(stderr, "gocspviz: %v\n", err)
 		return 2
 	default:
 		fmt.Fprintf(stderr, "gocspviz: %v\n", err)
@@ -88,10 +88,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 }
 
+// dispatch carries out the command args[0], of at least one argument.
 func dispatch(args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		return usageError("no command")
-	}
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "list":
 		if len(rest) > 0 {
