@@ -46,6 +46,10 @@ func TestDeltaScreen(t *testing.T) {
 			s.Put(20, 20, "off", red)
 		}},
 		{name: "blank", draw: func(tcell.Screen) {}},
+		// More styles than the deltaScreen numbers before it compacts
+		// its table: the cells drawn before that keep theirs.
+		{name: "many styles", draw: manyStyles},
+		{name: "many styles again", draw: manyStyles},
 	}
 	for _, f := range frames {
 		if f.w != 0 {
@@ -68,6 +72,10 @@ func TestDeltaScreen(t *testing.T) {
 		}
 	}
 
+	if n := len(delta.styles); n > maxStyles {
+		t.Errorf("the deltaScreen holds %d styles, want at most %d", n, maxStyles)
+	}
+
 	// A cell set by SetContent reads back as its runes.
 	delta.Clear()
 	delta.SetContent(0, 0, 'e', []rune{'\u0301'}, red)
@@ -76,6 +84,16 @@ func TestDeltaScreen(t *testing.T) {
 	}
 	if m, c, st, _ := delta.GetContent(1, 0); m != ' ' || c != nil || st != tcell.StyleDefault {
 		t.Errorf("GetContent of an undrawn cell = %q %q %v, want a blank", m, c, st)
+	}
+}
+
+// manyStyles draws the top row of an 8x2 screen in a few more styles than
+// maxStyles, most cells' last style before the table is compacted.
+func manyStyles(s tcell.Screen) {
+	s.PutStrStyled(0, 1, "under", tcell.StyleDefault.Background(tcell.ColorBlue))
+	for i := range maxStyles + 2 {
+		style := tcell.StyleDefault.Foreground(tcell.NewRGBColor(int32(i>>8), int32(i&0xff), 7))
+		s.Put(i%8, 0, string(rune('a'+i%5)), style)
 	}
 }
 
