@@ -26,7 +26,7 @@ type deltaScreen struct {
 	err   error  // Init's error: tview's SetScreen drops it
 
 	// The styles the cells hold, each kept once: a tcell.Style takes 72
-	// bytes, and a frame draws a few dozen. Style 0 is the default, a
+	// bytes, and a frame draws a dozen or so. Style 0 is the default, a
 	// blank cell's. last is the number of the style put last, which the
 	// next Put most often puts again.
 	styles    []tcell.Style
