@@ -475,6 +475,34 @@ func TestLogMarks(t *testing.T) {
 	}
 }
 
+// TestLaneLabel checks that a lane's name, cut to fit, keeps its
+// goroutine's number, but for a width too narrow for any of the name.
+func TestLaneLabel(t *testing.T) {
+	long := &tracer.Goroutine{ID: 41, Name: "net/http.fileTransport.RoundTrip.func1", Parent: 1}
+	tl := &tracer.Timeline{Goroutines: []*tracer.Goroutine{
+		{ID: 1, Name: "main.main", Parent: tracer.NoG, Created: tracer.NoTime}, long,
+	}}
+	ix := newIndex(tl, false)
+	for _, tc := range []struct {
+		width   int
+		grouped bool
+		want    string
+	}{
+		{width: 40, want: "http.fileTransport.RoundTrip.func1 g41  "},
+		{width: 20, want: "http.fileTransp… g41"},
+		{width: 6, want: "h… g41"},
+		{width: 5, want: "http…"},
+		{width: 20, grouped: true, want: " http.fileTrans… g41"},
+	} {
+		if tc.grouped {
+			ix.groupByParent()
+		}
+		if got := ix.label(long, tc.width); got != tc.want {
+			t.Errorf("label at width %d (grouped %v) = %q, want %q", tc.width, tc.grouped, got, tc.want)
+		}
+	}
+}
+
 // TestGroupByParent checks that grouped lanes put every goroutine under
 // its creator, in order of creation, indented by depth.
 func TestGroupByParent(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gocspviz/gocspviz/tracer"
 )
@@ -402,10 +403,16 @@ func (ix *index) rowOf(id tracer.GID) int {
 }
 
 // label is a lane's name, indented by its depth when grouped by parent,
-// cut to width.
+// cut to width. A name too long is cut before its goroutine's number,
+// which tells apart the many lanes of one function.
 func (ix *index) label(g *tracer.Goroutine, width int) string {
 	indent := strings.Repeat(" ", min(ix.depth[g.ID], 6))
-	return fit(indent+fmt.Sprintf("%s g%d", tracer.ShortName(g.Name), g.ID), width)
+	num := fmt.Sprintf(" g%d", g.ID)
+	name := indent + tracer.ShortName(g.Name)
+	if room := width - len(num); utf8.RuneCountInString(name) > room && room > len(indent)+1 {
+		name = fit(name, room)
+	}
+	return fit(name+num, width)
 }
 
 // setFilter shows as lanes the goroutines whose label (see laneMatches)
