@@ -188,7 +188,9 @@ const minLanesEach = 8
 
 // laneLooks returns the look of each of cols columns of goroutine g's lane
 // from time from to time to: its state at the column's middle, or the
-// mark of an operation it completed within the column.
+// mark of an operation it completed within the column. A goroutine that
+// began after the middle or ended before it shows its first state in the
+// column: one that lived a hundredth of a column is still seen.
 func laneLooks(tl *tracer.Timeline, ix *index, g *tracer.Goroutine, from, to tracer.Time, cols int) []look {
 	lks := make([]look, cols)
 	width := float64(to-from) / float64(cols)
@@ -198,8 +200,11 @@ func laneLooks(tl *tracer.Timeline, ix *index, g *tracer.Goroutine, from, to tra
 		lo := from + tracer.Time(float64(col)*width)
 		hi := from + tracer.Time(float64(col+1)*width)
 		lk := lookNone
+		first, _ := spans.At(lo) // the first span to end after lo, if any
 		if sp, ok := spans.At(lo + (hi-lo)/2); ok {
 			lk = spanLook(tl, g, sp)
+		} else if first.End > lo && first.Start < hi {
+			lk = spanLook(tl, g, first)
 		}
 		if m = nextMark(&tl.Steps, marks, m, lo); m < len(marks) {
 			if t, kind := ix.mark(marks[m]); t < max(hi, lo+1) {

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/gdamore/tcell/v2"
+
+	"github.com/gocspviz/gocspviz/tracer"
 )
 
 // TestLanesInParallel draws a frame of many lanes, whose looks are found on
@@ -32,5 +34,42 @@ func TestLanesInParallel(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Fatalf("goroutine %d: looks %v, want %v", id, got, want)
 		}
+	}
+}
+
+// TestBriefGoroutineShows checks that a goroutine that lives within a
+// column, off its middle, still shows in that column: in its first state
+// there, running, and nowhere else.
+func TestBriefGoroutineShows(t *testing.T) {
+	brief := &tracer.Goroutine{ID: 7, Name: "main.brief", Created: 12, Ended: 15, Spans: tracer.MakeSpans(
+		tracer.Span{Start: 12, End: 14, State: tracer.Running, Block: -1},
+		tracer.Span{Start: 14, End: 15, State: tracer.Runnable, Block: -1},
+	)}
+	late := &tracer.Goroutine{ID: 8, Name: "main.late", Created: 38, Ended: tracer.NoTime, Spans: tracer.MakeSpans(
+		tracer.Span{Start: 38, End: 100, State: tracer.Runnable, Block: -1},
+	)}
+	tl := &tracer.Timeline{Duration: 100, End: 100, Goroutines: []*tracer.Goroutine{brief, late}}
+	ix := newIndex(tl, false)
+	// Ten columns of 10 ns each: the brief one lives in the second, after
+	// its middle (15); the late one begins in the fourth, after its middle
+	// (35), and is at the middle of each column after.
+	got := laneLooks(tl, ix, brief, 0, 100, 10)
+	want := make([]look, 10)
+	for i := range want {
+		want[i] = lookNone
+	}
+	want[1] = lookRunning
+	if !slices.Equal(got, want) {
+		t.Errorf("brief goroutine: looks %v, want %v", got, want)
+	}
+	got = laneLooks(tl, ix, late, 0, 100, 10)
+	for i := range want {
+		want[i] = lookNone
+		if i >= 3 {
+			want[i] = lookRunnable
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("late goroutine: looks %v, want %v", got, want)
 	}
 }
