@@ -224,3 +224,25 @@ func synthetic(goroutines, spans, channels, ops int) *tracer.Timeline {
 	tl.Steps = tracer.MakeSteps(steps...)
 	return tl
 }
+
+// BenchmarkFilter filters the lanes of 200 thousand goroutines, as each
+// key typed after / does: goroutines of 300 start functions, as a server's
+// tests make, and of as many functions as goroutines, the worst case.
+func BenchmarkFilter(b *testing.B) {
+	for _, names := range []int{300, 200_000} {
+		tl := &tracer.Timeline{}
+		for i := range 200_000 {
+			tl.Goroutines = append(tl.Goroutines, &tracer.Goroutine{
+				ID: tracer.GID(i + 1), Name: fmt.Sprintf("net/http.(*conn).handler%d", i%names),
+				Parent: tracer.NoG, Created: tracer.NoTime, Ended: tracer.NoTime,
+			})
+		}
+		tl.Index()
+		ix := newIndex(tl, false)
+		b.Run(fmt.Sprintf("200kg-%dnames", names), func(b *testing.B) {
+			for b.Loop() {
+				ix.setFilter("handler1")
+			}
+		})
+	}
+}

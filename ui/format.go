@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/gdamore/tcell/v2"
@@ -92,16 +94,56 @@ func waitLook(reason string) look {
 	return lookWait
 }
 
-// laneMatches reports whether a lane's goroutine matches a filter: whether
-// its label or its full start function contains the filter, ignoring case.
-// The empty filter matches every lane.
-func laneMatches(g *tracer.Goroutine, filter string) bool {
-	if filter == "" {
+// A laneFilter tells which lanes a filter shows: those whose label or
+// full start function contains it, ignoring case; the empty filter shows
+// every lane. The goroutines of a big trace share a few hundred names,
+// so it works out once a name's lower case and whether that matches: a
+// trace of 210 thousand goroutines was filtered in 60 ms, too slow to
+// follow the keys as they are typed.
+type laneFilter struct {
+	f      string // the filter, in lower case
+	fb     []byte // f, to look for in label
+	number bool   // f may match where a label gives the number (" g17")
+	names  map[string]nameMatch
+	label  []byte // room to spell a label in
+}
+
+// maxFilterNames bounds the names a laneFilter keeps: past it, names are
+// mostly each a goroutine's own, and keeping them costs more than it saves.
+const maxFilterNames = 4096
+
+// nameMatch is what a laneFilter knows of a start function's name.
+type nameMatch struct {
+	short string // the short name, in lower case
+	match bool   // the name or its short form contains the filter
+}
+
+func newLaneFilter(filter string) *laneFilter {
+	f := strings.ToLower(filter)
+	return &laneFilter{f: f, fb: []byte(f), number: strings.ContainsAny(f, " g0123456789"), names: make(map[string]nameMatch)}
+}
+
+// matches reports whether the filter shows g's lane.
+func (lf *laneFilter) matches(g *tracer.Goroutine) bool {
+	if lf.f == "" {
 		return true
 	}
-	f := strings.ToLower(filter)
-	label := strings.ToLower(fmt.Sprintf("%s g%d", tracer.ShortName(g.Name), g.ID))
-	return strings.Contains(label, f) || strings.Contains(strings.ToLower(g.Name), f)
+	nm, ok := lf.names[g.Name]
+	if !ok {
+		short := strings.ToLower(tracer.ShortName(g.Name))
+		nm = nameMatch{short: short,
+			match: strings.Contains(short, lf.f) || strings.Contains(strings.ToLower(g.Name), lf.f)}
+		if len(lf.names) < maxFilterNames {
+			lf.names[g.Name] = nm
+		}
+	}
+	if nm.match || !lf.number {
+		// A filter without a space, a g or a digit can only match
+		// within the short name, which nm has looked at.
+		return nm.match
+	}
+	lf.label = strconv.AppendInt(append(append(lf.label[:0], nm.short...), " g"...), int64(g.ID), 10)
+	return bytes.Contains(lf.label, lf.fb)
 }
 
 // fit cuts s to at most width runes, marking a cut with "…", and pads it

@@ -415,7 +415,7 @@ func (ix *index) label(g *tracer.Goroutine, width int) string {
 	return fit(name+num, width)
 }
 
-// setFilter shows as lanes the goroutines whose label (see laneMatches)
+// setFilter shows as lanes the goroutines whose label (see laneFilter)
 // contains filter, all of them when it is empty.
 func (ix *index) setFilter(filter string) {
 	ix.filter = filter
@@ -426,8 +426,9 @@ func (ix *index) setFilter(filter string) {
 	for i := range ix.row {
 		ix.row[i] = -1
 	}
+	lf := newLaneFilter(filter)
 	for _, g := range ix.all {
-		if laneMatches(g, filter) {
+		if lf.matches(g) {
 			ix.row[ix.tl.GoroutineIndex(g.ID)] = int32(len(ix.rows))
 			ix.rows = append(ix.rows, g)
 		}

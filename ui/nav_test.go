@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/gocspviz/gocspviz/tracer"
@@ -171,6 +173,35 @@ func TestWakeForwardFollowsHandoffs(t *testing.T) {
 		}
 		if woke == 0 || none == 0 {
 			t.Errorf("%v: %d handoffs woke a waiting goroutine and %d did not, want some of each", args, woke, none)
+		}
+	}
+}
+
+// TestLaneFilter checks the lane filter against its definition: a lane
+// matches when its label ("name g17") or its full start function contains
+// the filter, ignoring case.
+func TestLaneFilter(t *testing.T) {
+	defined := func(g *tracer.Goroutine, filter string) bool {
+		f := strings.ToLower(filter)
+		label := strings.ToLower(fmt.Sprintf("%s g%d", tracer.ShortName(g.Name), g.ID))
+		return strings.Contains(label, f) || strings.Contains(strings.ToLower(g.Name), f)
+	}
+	var gs []*tracer.Goroutine
+	for i, name := range []string{
+		"main.main", "net/http.(*conn).serve", "net/http.(*conn).serve", "example.com/Pkg.Serve",
+		"testing.tRunner", "main.İşçi", "", "main.worker.func2", "example.com/g1.gamma",
+	} {
+		gs = append(gs, &tracer.Goroutine{ID: tracer.GID(i*7 + 1), Name: name})
+	}
+	for _, filter := range []string{
+		"", "g", "G1", "g15", " g", "ve g", "serve", "SERVE", "http.(*conn).s", "net/http", "1", "22",
+		"main g1", "işç", "İŞÇ", "pkg.serve", "x", "func2 g", "?", "gamma g", "g1.gamma",
+	} {
+		lf := newLaneFilter(filter)
+		for _, g := range gs {
+			if got, want := lf.matches(g), defined(g, filter); got != want {
+				t.Errorf("filter %q on %q g%d: got %v, want %v", filter, g.Name, g.ID, got, want)
+			}
 		}
 	}
 }
