@@ -64,6 +64,14 @@ type Goroutine struct {
 	Blocks  Blocks // its waits, in the order they began; Span.Block indexes them
 }
 
+// Lives reports whether g may have a span at time t: whether t is not
+// before its creation nor at or after its end. It looks at no span, which
+// makes it the quick way to pass over the many goroutines of a big trace
+// that are not there at t.
+func (g *Goroutine) Lives(t Time) bool {
+	return (g.Created == NoTime || g.Created <= t) && (g.Ended == NoTime || t < g.Ended)
+}
+
 // Channel is a channel annotated by package probe.
 type Channel struct {
 	ID       uint64 // the probe's channel id

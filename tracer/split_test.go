@@ -240,7 +240,23 @@ func TestSplitMatchesWhole(t *testing.T) {
 			if d := diff(whole, split); d != "" {
 				t.Errorf("read in %d parts, the timeline differs from the whole's: %s", parts, d)
 			}
+			checkLives(t, whole)
 		})
+	}
+}
+
+// checkLives checks that every span of every goroutine lies within its
+// life, as Goroutine.Lives tells it: the UI passes over a goroutine at a
+// moment it does not live without looking at its spans.
+func checkLives(t *testing.T, tl *tracer.Timeline) {
+	t.Helper()
+	for _, g := range tl.Goroutines {
+		for _, sp := range g.Spans.All() {
+			if !g.Lives(sp.Start) || sp.End > sp.Start && !g.Lives(sp.End-1) {
+				t.Errorf("g%d, created at %d and ended at %d, has the span %+v", g.ID, g.Created, g.Ended, sp)
+				break
+			}
+		}
 	}
 }
 
