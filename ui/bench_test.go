@@ -1,9 +1,11 @@
 package ui
 
 import (
+	"cmp"
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
 	"sync"
 	"testing"
 
@@ -13,10 +15,11 @@ import (
 )
 
 // benchTimelines are the timelines the frame benchmarks draw, made when
-// first drawn: the pipeline, short and long, and synthetic timelines with
-// 2000 goroutines, a few spans each or millions in all. A frame should cost
-// about the same for the short and the long of each pair: it draws only
-// what is shown.
+// first drawn: the pipeline, short and long, synthetic timelines with 2000
+// goroutines, a few spans each or millions in all, and one of 200 thousand
+// goroutines that live a few microseconds each, as a server's tests make.
+// A frame should cost about the same for the short and the long of each
+// pair, and for the many goroutines: it draws only what is shown.
 var benchTimelines = []struct {
 	name string
 	tl   func(testing.TB) *tracer.Timeline
@@ -25,12 +28,14 @@ var benchTimelines = []struct {
 	{"pipeline-20000", func(tb testing.TB) *tracer.Timeline { return pipeline(tb, "-n", "20000") }},
 	{"synthetic-2000g-20kspans-2kops", func(testing.TB) *tracer.Timeline { return smallSynthetic() }},
 	{"synthetic-2000g-2Mspans-1Mops", func(testing.TB) *tracer.Timeline { return bigSynthetic() }},
+	{"synthetic-200kg-short", func(testing.TB) *tracer.Timeline { return serverSynthetic() }},
 }
 
 // The synthetic timelines, built once.
 var (
-	smallSynthetic = sync.OnceValue(func() *tracer.Timeline { return synthetic(2000, 10, 20, 100) })
-	bigSynthetic   = sync.OnceValue(func() *tracer.Timeline { return synthetic(2000, 1000, 20, 50000) })
+	smallSynthetic  = sync.OnceValue(func() *tracer.Timeline { return synthetic(2000, 10, 20, 100) })
+	bigSynthetic    = sync.OnceValue(func() *tracer.Timeline { return synthetic(2000, 1000, 20, 50000) })
+	serverSynthetic = sync.OnceValue(func() *tracer.Timeline { return shortLived(200_000, 100) })
 )
 
 // With GOCSPVIZ_BENCH_HUGE set, the benchmarks also draw a timeline of 30
@@ -222,6 +227,53 @@ func synthetic(goroutines, spans, channels, ops int) *tracer.Timeline {
 		}
 	}
 	tl.Steps = tracer.MakeSteps(steps...)
+	return tl
+}
+
+// shortLived makes a timeline like that of go test of a server package: n
+// goroutines of 300 start functions that each live a few microseconds,
+// created one after another and overlapping, every one waiting once on a
+// channel at one of 50 sites, and long ones that wait from start to end.
+// It has no channels, so that the channels pane shows who waits where.
+func shortLived(n, long int) *tracer.Timeline {
+	const tick = 64 // ns
+	end := tracer.Time((n + 20) * tick)
+	tl := &tracer.Timeline{Begin: 0, End: end, Duration: end}
+	var steps []tracer.Step
+	wait := func(g *tracer.Goroutine, from, to tracer.Time, site int) {
+		g.Blocks = tracer.MakeBlocks(tracer.Block{Reason: "chan receive", Site: fmt.Sprintf("conn.go:%d", site),
+			Start: from, End: to, WokenBy: tracer.NoG, Stack: -1, Chan: -1, Op: -1, Select: -1})
+	}
+	for i := range long {
+		g := &tracer.Goroutine{ID: tracer.GID(i + 1), Name: "net/http.(*Server).Serve", Parent: tracer.NoG,
+			Created: tracer.NoTime, Ended: tracer.NoTime, GoStack: -1,
+			Spans: tracer.MakeSpans(tracer.Span{Start: 0, End: end, State: tracer.Waiting, Block: 0})}
+		wait(g, 0, tracer.NoTime, 0)
+		tl.Goroutines = append(tl.Goroutines, g)
+	}
+	for i := range n {
+		at := tracer.Time(i * tick)
+		g := &tracer.Goroutine{ID: tracer.GID(long + i + 1), Name: fmt.Sprintf("net/http.(*conn).handler%d", i%300),
+			Parent: 1, Created: at, Ended: at + 20*tick, GoStack: -1, Spans: tracer.MakeSpans(
+				tracer.Span{Start: at, End: at + tick, State: tracer.Runnable, Block: -1},
+				tracer.Span{Start: at + tick, End: at + 4*tick, State: tracer.Running, Block: -1},
+				tracer.Span{Start: at + 4*tick, End: at + 14*tick, State: tracer.Waiting, Block: 0},
+				tracer.Span{Start: at + 14*tick, End: at + 20*tick, State: tracer.Running, Block: -1},
+			)}
+		wait(g, at+4*tick, at+14*tick, i%50)
+		tl.Goroutines = append(tl.Goroutines, g)
+		steps = append(steps,
+			tracer.Step{Time: at, Kind: tracer.StepCreate, G: g.ID, Other: 1},
+			tracer.Step{Time: at + 14*tick, Kind: tracer.StepWake, G: g.ID, Other: tracer.NoG},
+			tracer.Step{Time: at + 20*tick, Kind: tracer.StepEnd, G: g.ID, Other: tracer.NoG})
+	}
+	for i := range steps {
+		s := &steps[i]
+		s.Chan, s.Op, s.Block, s.Select, s.Log = -1, -1, -1, -1, -1
+	}
+	slices.SortStableFunc(steps, func(a, b tracer.Step) int { return cmp.Compare(a.Time, b.Time) })
+	tl.Steps = tracer.MakeSteps(steps...)
+	tl.Index()
 	return tl
 }
 

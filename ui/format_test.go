@@ -427,12 +427,12 @@ func TestNextMark(t *testing.T) {
 func TestWaitingBySite(t *testing.T) {
 	waiting := func(id tracer.GID, name, reason, site string) *tracer.Goroutine {
 		return &tracer.Goroutine{
-			ID: id, Name: name,
+			ID: id, Name: name, Created: tracer.NoTime, Ended: tracer.NoTime,
 			Spans:  tracer.MakeSpans(tracer.Span{Start: 0, End: 100, State: tracer.Waiting, Block: 0}),
 			Blocks: tracer.MakeBlocks(tracer.Block{Reason: reason, Site: site, End: 100}),
 		}
 	}
-	running := &tracer.Goroutine{ID: 9, Name: "main.work",
+	running := &tracer.Goroutine{ID: 9, Name: "main.work", Created: tracer.NoTime, Ended: tracer.NoTime,
 		Spans: tracer.MakeSpans(tracer.Span{Start: 0, End: 100, State: tracer.Running, Block: -1})}
 	rows := []*tracer.Goroutine{
 		waiting(1, "main.server", "chan receive", "server.go:88"),

@@ -37,6 +37,7 @@ type index struct {
 	lists [nLists]glists
 
 	chans []chanIndex // by index in tl.Channels
+	lives lifetimes   // who lives when
 }
 
 // The lists of the index by goroutine.
@@ -89,7 +90,7 @@ type chanIndex struct {
 }
 
 func newIndex(tl *tracer.Timeline, showSystem bool) *index {
-	ix := &index{tl: tl, showSystem: showSystem}
+	ix := &index{tl: tl, showSystem: showSystem, lives: newLifetimes(tl)}
 	for _, g := range tl.Goroutines {
 		if showSystem || !g.System {
 			ix.all = append(ix.all, g)
@@ -447,9 +448,29 @@ func (ix *index) window() (tracer.Time, tracer.Time) {
 	return max(from-pad, 0), to + pad
 }
 
+// livingRows returns the lanes whose goroutines live at time t, in lane
+// order.
+func (ix *index) livingRows(t tracer.Time) []*tracer.Goroutine {
+	var rows []int32
+	ix.lives.at(t, func(i int32) {
+		if r := ix.row[i]; r >= 0 {
+			rows = append(rows, r)
+		}
+	})
+	slices.Sort(rows)
+	gs := make([]*tracer.Goroutine, len(rows))
+	for k, r := range rows {
+		gs[k] = ix.rows[r]
+	}
+	return gs
+}
+
 // spanAt returns the span of g covering time t, or false when g did not
 // exist then.
 func spanAt(g *tracer.Goroutine, t tracer.Time) (tracer.Span, bool) {
+	if !g.Lives(t) {
+		return tracer.Span{}, false
+	}
 	_, sp, ok := g.Spans.Find(t)
 	return sp, ok
 }

@@ -73,3 +73,39 @@ func TestBriefGoroutineShows(t *testing.T) {
 		t.Errorf("late goroutine: looks %v, want %v", got, want)
 	}
 }
+
+// TestLivingRows checks the lanes found living at a moment against a look
+// at every goroutine: short-lived ones, long-lived ones, ones that were
+// there from the trace's start or to its end, and lanes a filter hides.
+func TestLivingRows(t *testing.T) {
+	tl := &tracer.Timeline{Duration: 1000, End: 1000}
+	add := func(created, ended tracer.Time, name string) {
+		tl.Goroutines = append(tl.Goroutines, &tracer.Goroutine{
+			ID: tracer.GID(len(tl.Goroutines) + 1), Name: name, Parent: tracer.NoG, Created: created, Ended: ended,
+		})
+	}
+	for i := range 300 { // short ones, 10 ns each, overlapping
+		add(tracer.Time(i*3), tracer.Time(i*3+10), "main.short")
+	}
+	add(tracer.NoTime, tracer.NoTime, "main.main")
+	add(tracer.NoTime, 500, "main.early")
+	add(400, tracer.NoTime, "main.late")
+	add(100, 900, "main.long")
+	add(50, 50, "main.instant")
+	tl.Index()
+	for _, filter := range []string{"", "short", "l"} {
+		ix := newIndex(tl, false)
+		ix.setFilter(filter)
+		for _, at := range []tracer.Time{0, 1, 9, 10, 50, 100, 499, 500, 899, 900, 906, 999, 1000} {
+			var want []*tracer.Goroutine
+			for _, g := range ix.rows {
+				if g.Lives(at) {
+					want = append(want, g)
+				}
+			}
+			if got := ix.livingRows(at); !slices.Equal(got, want) {
+				t.Errorf("filter %q, at %d: got %d lanes living, want %d", filter, at, len(got), len(want))
+			}
+		}
+	}
+}
