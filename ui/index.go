@@ -96,10 +96,7 @@ func newIndex(tl *tracer.Timeline, showSystem bool) *index {
 			ix.all = append(ix.all, g)
 		}
 	}
-	slices.SortStableFunc(ix.all, func(a, b *tracer.Goroutine) int {
-		return cmp.Or(cmp.Compare(a.Created, b.Created), cmp.Compare(a.ID, b.ID))
-	})
-	ix.setFilter("")
+	ix.byCreation()
 
 	// The steps shown, the marks on the lanes, and when each channel
 	// operation completed, which the checkpoints turn into when it no
@@ -355,6 +352,16 @@ func (ch *chanIndex) showing(c *tracer.Channel, t tracer.Time, k int32, visit fu
 			visit(i)
 		}
 	}
+}
+
+// byCreation orders the lanes by creation, as they are when not grouped,
+// with the filter's lanes shown.
+func (ix *index) byCreation() {
+	slices.SortStableFunc(ix.all, func(a, b *tracer.Goroutine) int {
+		return cmp.Or(cmp.Compare(a.Created, b.Created), cmp.Compare(a.ID, b.ID))
+	})
+	ix.depth = nil
+	ix.setFilter(ix.filter)
 }
 
 // groupByParent orders the lanes as a tree: every goroutine under the one

@@ -109,3 +109,54 @@ func TestLivingRows(t *testing.T) {
 		}
 	}
 }
+
+// TestGroupToggle groups the lanes under their creators and back to the
+// order of creation, keeping the selected lane, the cursor and the filter.
+func TestGroupToggle(t *testing.T) {
+	g := func(id, parent tracer.GID, created tracer.Time) *tracer.Goroutine {
+		return &tracer.Goroutine{ID: id, Name: "main.f", Parent: parent, Created: created, Ended: tracer.NoTime}
+	}
+	tl := &tracer.Timeline{Duration: 100, End: 100, Goroutines: []*tracer.Goroutine{
+		g(1, tracer.NoG, tracer.NoTime), g(5, 1, 10), g(6, 1, 20), g(7, 5, 30), g(8, 99, 40),
+	}}
+	var steps []tracer.Step
+	for _, g := range tl.Goroutines[1:] {
+		steps = append(steps, tracer.Step{Time: g.Created, Kind: tracer.StepCreate, G: g.ID, Other: g.Parent,
+			Chan: -1, Op: -1, Block: -1, Select: -1, Log: -1})
+	}
+	tl.Steps = tracer.MakeSteps(steps...)
+	tl.Index()
+	r := newReplay(tl, Options{Title: "test"})
+	ids := func() []tracer.GID {
+		var out []tracer.GID
+		for _, g := range r.ix.rows {
+			out = append(out, g.ID)
+		}
+		return out
+	}
+	r.cur, r.sel = 2, 3 // g7
+	for _, tc := range []struct {
+		grouped bool
+		want    []tracer.GID
+	}{
+		{true, []tracer.GID{1, 5, 7, 6, 8}},
+		{false, []tracer.GID{1, 5, 6, 7, 8}},
+		{true, []tracer.GID{1, 5, 7, 6, 8}},
+	} {
+		r.setGrouped(tc.grouped)
+		if got := ids(); !slices.Equal(got, tc.want) {
+			t.Errorf("grouped %v: got lanes %v, want %v", tc.grouped, got, tc.want)
+		}
+		if (r.ix.depth != nil) != tc.grouped {
+			t.Errorf("grouped %v: the index says grouped %v", tc.grouped, r.ix.depth != nil)
+		}
+		if sel := r.selected(); sel == nil || sel.ID != 7 || r.cur != 2 {
+			t.Errorf("grouped %v: got lane %v selected and cursor %d, want g7 and 2", tc.grouped, sel, r.cur)
+		}
+	}
+	r.ix.setFilter("g6")
+	r.setGrouped(false)
+	if got := ids(); !slices.Equal(got, []tracer.GID{6}) {
+		t.Errorf("filtered g6 and ungrouped: got lanes %v, want [6]", got)
+	}
+}
