@@ -39,20 +39,44 @@ var (
 )
 
 // With GOCSPVIZ_BENCH_HUGE set, the benchmarks also draw a timeline of 30
-// million spans, which takes some 2 GB and seconds to build.
+// million spans, which takes some 2 GB and seconds to build; with
+// GOCSPVIZ_BENCH_TRACE naming a trace file, that trace's too.
 func init() {
-	if os.Getenv("GOCSPVIZ_BENCH_HUGE") == "" {
-		return
+	add := func(name string, tl func(testing.TB) *tracer.Timeline) {
+		benchTimelines = append(benchTimelines, struct {
+			name string
+			tl   func(testing.TB) *tracer.Timeline
+		}{name, tl})
 	}
-	huge := sync.OnceValue(func() *tracer.Timeline {
-		tl := synthetic(2000, 15000, 20, 50000)
-		runtime.GC() // not in the first frames' time
-		return tl
-	})
-	benchTimelines = append(benchTimelines, struct {
-		name string
-		tl   func(testing.TB) *tracer.Timeline
-	}{"synthetic-2000g-30Mspans-1Mops", func(testing.TB) *tracer.Timeline { return huge() }})
+	if os.Getenv("GOCSPVIZ_BENCH_HUGE") != "" {
+		huge := sync.OnceValue(func() *tracer.Timeline {
+			tl := synthetic(2000, 15000, 20, 50000)
+			runtime.GC() // not in the first frames' time
+			return tl
+		})
+		add("synthetic-2000g-30Mspans-1Mops", func(testing.TB) *tracer.Timeline { return huge() })
+	}
+	if path := os.Getenv("GOCSPVIZ_BENCH_TRACE"); path != "" {
+		var err error
+		read := sync.OnceValue(func() *tracer.Timeline {
+			var f *os.File
+			if f, err = os.Open(path); err != nil {
+				return nil
+			}
+			defer f.Close()
+			var tl *tracer.Timeline
+			tl, err = tracer.Read(f, nil)
+			runtime.GC()
+			return tl
+		})
+		add("trace", func(tb testing.TB) *tracer.Timeline {
+			tl := read()
+			if err != nil {
+				tb.Fatal(err)
+			}
+			return tl
+		})
+	}
 }
 
 // benchReplay returns a replay of tl laid out on a 200x60 simulation
