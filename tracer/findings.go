@@ -31,10 +31,15 @@ func stuck(reason string) bool {
 // function: the goroutines still blocked then are blocked for good. In any
 // other trace (an endpoint's window on a live server, say) the program may
 // have gone on after the trace, and the detail says only that they were
-// still blocked when it ended.
+// still blocked when it ended. There, a wait that began in the trace's
+// last quarter is not reported at all, nor a deadlock that did: in the
+// window of a live server, a worker waiting for its next job as the
+// window closed is no leak, and the trace cannot tell it from one.
 func findings(tl *Timeline, programEnded bool) []Finding {
 	var fs []Finding
 	live, deadlock, since := 0, true, Time(0)
+	lastQuarter := tl.End - (tl.End-tl.Begin)/4
+	recent := func(t Time) bool { return !programEnded && t > lastQuarter }
 	for _, g := range tl.Goroutines {
 		if g.System || g.Ended != NoTime {
 			continue
@@ -53,7 +58,7 @@ func findings(tl *Timeline, programEnded bool) []Finding {
 			continue
 		}
 		since = max(since, blk.Start)
-		if !blk.SinceStart {
+		if !blk.SinceStart && !recent(blk.Start) {
 			detail := leakDetail(tl, g, blk)
 			if !programEnded {
 				detail += ", still blocked when the trace ended"
@@ -61,7 +66,7 @@ func findings(tl *Timeline, programEnded bool) []Finding {
 			fs = append(fs, Finding{Kind: Leak, G: g.ID, Time: blk.Start, Detail: detail})
 		}
 	}
-	if deadlock && live > 0 {
+	if deadlock && live > 0 && !recent(since) {
 		fs = append(fs, Finding{
 			Kind: Deadlock, G: NoG, Time: since,
 			Detail: fmt.Sprintf("all %d goroutines of the program are blocked from here on", live),
