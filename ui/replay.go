@@ -211,20 +211,32 @@ func (r *replay) viewport() (tracer.Time, tracer.Time) {
 	return lo, lo + span
 }
 
-// firstRow returns the first lane to draw when rows fit on the screen:
+// shownLanes returns the lanes to draw on rows rows, top to bottom:
 // enough to keep the selected lane in view, and the current step's lane
-// too if it can be.
-func (r *replay) firstRow(rows int) int {
-	first := max(r.sel-rows+1, 0)
-	if cur := r.rowOf(r.step().G); cur >= 0 && (cur < first || cur >= first+rows) {
-		// Bring the current lane in view without losing the selected one.
-		if lo := max(cur-rows+1, 0); cur > r.sel && lo <= r.sel {
-			first = lo
-		} else if cur < r.sel && r.sel-cur < rows {
-			first = cur
+// too. When the two lie too far apart for one run of lanes, as they mostly
+// do among the thousands of goroutines of a server's trace, the current
+// step's lane is pinned on the first row above the run that keeps the
+// selected lane in view: the step being replayed is always in sight, and
+// the lanes still scroll with the selection.
+func (r *replay) shownLanes(rows int) []int {
+	run := func(first, k int) []int {
+		var out []int
+		for i := first; i < first+k && i < len(r.ix.rows); i++ {
+			out = append(out, i)
 		}
+		return out
 	}
-	return first
+	first := max(r.sel-rows+1, 0)
+	cur := r.rowOf(r.step().G)
+	switch {
+	case cur < 0 || cur >= first && cur < first+rows:
+		return run(first, rows)
+	case cur > r.sel && cur-rows+1 <= r.sel:
+		return run(cur-rows+1, rows) // both, the current lane at the bottom
+	case rows < 2:
+		return run(first, rows)
+	}
+	return append([]int{cur}, run(max(r.sel-rows+2, 0), rows-1)...)
 }
 
 // rowOf returns the lane of goroutine id, or -1.

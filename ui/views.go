@@ -2,6 +2,7 @@ package ui
 
 import (
 	"runtime"
+	"slices"
 	"sync"
 	"unicode/utf8"
 
@@ -42,19 +43,22 @@ func (v *lanesView) Draw(screen tcell.Screen) {
 
 	// The axis, then a row per visible lane, then the legend.
 	putString(screen, x+labelWidth+1, y, axisLabels(from, to, cols), r.paint(styleDim))
-	rows := h - 2
-	first := r.firstRow(rows)
+	shown := r.shownLanes(h - 2)
 	curCol := timeCol(step.Time, from, to, cols)
-	v.prepare(r.ix.rows[first:min(first+rows, len(r.ix.rows))], from, to, cols)
+	lanes := make([]*tracer.Goroutine, len(shown))
+	for k, i := range shown {
+		lanes[k] = r.ix.rows[i]
+	}
+	v.prepare(lanes, from, to, cols)
 	var drawn uint16 // the looks drawn, for the legend
-	for i := 0; i < rows && first+i < len(r.ix.rows); i++ {
-		drawn |= v.drawLane(screen, x, y+1+i, cols, first+i, from, to, curCol)
+	for k, i := range shown {
+		drawn |= v.drawLane(screen, x, y+1+k, cols, i, from, to, curCol)
 	}
 	if len(r.ix.rows) == 0 {
 		putString(screen, x, y+1, fit("no lane matches "+quote(r.ix.filter), w), r.paint(styleDim))
 	}
 	if curCol >= 0 {
-		v.drawWake(screen, x+labelWidth+1+curCol, y+1, rows, first, step)
+		v.drawWake(screen, x+labelWidth+1+curCol, y+1, shown, step)
 	}
 	v.drawLegend(screen, x, y+h-1, w, drawn)
 }
@@ -66,8 +70,8 @@ func (v *lanesView) rowAt(y int) int {
 	if y <= top || y > top+rows {
 		return -1
 	}
-	if i := v.r.firstRow(rows) + y - top - 1; i < len(v.r.ix.rows) {
-		return i
+	if shown := v.r.shownLanes(rows); y-top-1 < len(shown) {
+		return shown[y-top-1]
 	}
 	return -1
 }
@@ -217,12 +221,14 @@ func laneLooks(tl *tracer.Timeline, ix *index, g *tracer.Goroutine, from, to tra
 }
 
 // drawWake draws the current wake-up edge: a line in the cursor's column
-// from the waker's lane to the woken one's, with an arrow at the end.
-func (v *lanesView) drawWake(screen tcell.Screen, col, top, rows, first int, s tracer.Step) {
+// from the waker's lane to the woken one's, with an arrow at the end, when
+// both are among the lanes shown.
+func (v *lanesView) drawWake(screen tcell.Screen, col, top int, shown []int, s tracer.Step) {
 	if s.Kind != tracer.StepWake && s.Kind != tracer.StepCreate || s.Other == tracer.NoG {
 		return
 	}
-	from, to := v.r.rowOf(s.Other)-first, v.r.rowOf(s.G)-first
+	from := slices.Index(shown, v.r.rowOf(s.Other))
+	to := slices.Index(shown, v.r.rowOf(s.G))
 	if from < 0 || to < 0 || from == to {
 		return
 	}
@@ -231,13 +237,9 @@ func (v *lanesView) drawWake(screen tcell.Screen, col, top, rows, first int, s t
 		dir, arrow = -1, "↑"
 	}
 	for row := from + dir; row != to; row += dir {
-		if row >= 0 && row < rows {
-			screen.Put(col, top+row, "┃", v.r.paint(styleCursor))
-		}
+		screen.Put(col, top+row, "┃", v.r.paint(styleCursor))
 	}
-	if to >= 0 && to < rows {
-		screen.Put(col, top+to, arrow, v.r.paint(styleCursor))
-	}
+	screen.Put(col, top+to, arrow, v.r.paint(styleCursor))
 }
 
 // drawLegend draws on one line the key to the looks drawn, those of the

@@ -160,3 +160,45 @@ func TestGroupToggle(t *testing.T) {
 		t.Errorf("filtered g6 and ungrouped: got lanes %v, want [6]", got)
 	}
 }
+
+// TestShownLanes checks which lanes are drawn: a run of them holding the
+// selected lane and the current step's, or, when those are too far apart,
+// the current one pinned on top of the run that holds the selected one.
+func TestShownLanes(t *testing.T) {
+	r := newReplay(shortLived(100, 1), Options{Title: "test"})
+	at := func(row int) { // puts the cursor on a step of lane row
+		t.Helper()
+		for r.cur = 0; r.cur < r.ix.steps.Len(); r.cur++ {
+			if r.rowOf(r.step().G) == row {
+				return
+			}
+		}
+		t.Fatalf("no step of lane %d", row)
+	}
+	lanes := func(first, last int) []int {
+		var out []int
+		for i := first; i <= last; i++ {
+			out = append(out, i)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name           string
+		sel, cur, rows int
+		want           []int
+	}{
+		{"both in the first run", 0, 5, 10, lanes(0, 9)},
+		{"both, the current lane at the bottom", 55, 60, 10, lanes(51, 60)},
+		{"both, the current lane above", 60, 51, 10, lanes(51, 60)},
+		{"apart", 0, 60, 10, append([]int{60}, lanes(0, 8)...)},
+		{"apart, the selected lane further down", 70, 3, 10, append([]int{3}, lanes(62, 70)...)},
+		{"apart, the selected lane last", 100, 60, 10, append([]int{60}, lanes(92, 100)...)},
+		{"one row", 0, 60, 1, []int{0}},
+	} {
+		r.sel = tc.sel
+		at(tc.cur)
+		if got := r.shownLanes(tc.rows); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: got lanes %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
