@@ -120,7 +120,11 @@ type nameMatch struct {
 
 func newLaneFilter(filter string) *laneFilter {
 	f := strings.ToLower(filter)
-	return &laneFilter{f: f, fb: []byte(f), number: strings.ContainsAny(f, " g0123456789"), names: make(map[string]nameMatch)}
+	return &laneFilter{
+		f: f, fb: []byte(f),
+		number: strings.ContainsAny(f, " g0123456789"),
+		names:  make(map[string]nameMatch),
+	}
 }
 
 // matches reports whether the filter shows g's lane.

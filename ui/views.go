@@ -89,10 +89,9 @@ func (v *lanesView) timeAt(x int) (tracer.Time, bool) {
 	return from + tracer.Time(float64(to-from)*(float64(col)+0.5)/float64(cols)), true
 }
 
-// drawLane draws row i: its label and a cell per column, each cell showing
-// the goroutine's state at the column's middle, or the mark of an
-// operation it completed within the column. It returns the set of the
-// looks it drew.
+// drawLane draws lane i on screen row y: its label and a cell per column,
+// each in its look (see laneLooks). It returns the set of the looks it
+// drew.
 func (v *lanesView) drawLane(screen tcell.Screen, x, y, cols, i int, from, to tracer.Time, curCol int) uint16 {
 	r := v.r
 	g := r.ix.rows[i]
