@@ -84,11 +84,27 @@ func (s *Steps) Time(i int) Time {
 	return s.base(pos) + Time(s.chunks[pos/stepChunk][pos%stepChunk].dt)
 }
 
-// All yields the steps in order, with their indexes.
+// All yields the steps in order, with their indexes. It follows the
+// bases from step to step, where At looks the base up: the UI's index
+// of a trace of go test -count=6 goes through 1.7 million steps, whose
+// later bases At searched a tenth of its time.
 func (s *Steps) All() iter.Seq2[int, Step] {
 	return func(yield func(int, Step) bool) {
+		later := 0 // the first of s.later not passed yet
+		var base Time
 		for i := range s.n {
-			if !yield(i, s.At(i)) {
+			pos := i + s.off
+			k := pos / stepChunk
+			if pos == s.off || pos%stepChunk == 0 {
+				base = s.bases[k]
+			}
+			for later < len(s.later) && s.later[later].pos <= pos {
+				if s.later[later].pos/stepChunk == k {
+					base = s.later[later].base
+				}
+				later++
+			}
+			if !yield(i, s.unpackFrom(base, pos, &s.chunks[k][pos%stepChunk])) {
 				return
 			}
 		}
@@ -355,9 +371,12 @@ func (s *Steps) pack(st Step) packedStep {
 }
 
 // unpack returns the step p at position pos keeps.
-func (s *Steps) unpack(pos int, p *packedStep) Step {
+func (s *Steps) unpack(pos int, p *packedStep) Step { return s.unpackFrom(s.base(pos), pos, p) }
+
+// unpackFrom is unpack for a step whose base is known.
+func (s *Steps) unpackFrom(base Time, pos int, p *packedStep) Step {
 	st := Step{
-		Time: s.base(pos) + Time(p.dt), G: s.ids.id(int32(p.kg & (maxGoroutines - 1))),
+		Time: base + Time(p.dt), G: s.ids.id(int32(p.kg & (maxGoroutines - 1))),
 		Other: NoG, Chan: -1, Op: -1, Block: -1, Select: -1, Log: -1, Kind: StepKind(p.kg >> 28),
 	}
 	switch st.Kind {

@@ -124,6 +124,16 @@ func TestStepsFarApart(t *testing.T) {
 	}
 	check := func(what string, s *Steps, want []Step) {
 		t.Helper()
+		n := 0
+		for i, got := range s.All() {
+			if got != want[i] {
+				t.Fatalf("%s: step %d in All is %+v, want %+v", what, i, got, want[i])
+			}
+			n++
+		}
+		if n != len(want) {
+			t.Fatalf("%s: All yields %d steps, want %d", what, n, len(want))
+		}
 		for i := range want {
 			if got := s.At(i); got != want[i] {
 				t.Fatalf("%s: step %d is %+v, want %+v", what, i, got, want[i])
