@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/gdamore/tcell/v2"
@@ -216,27 +217,43 @@ func (r *replay) viewport() (tracer.Time, tracer.Time) {
 // too. When the two lie too far apart for one run of lanes, as they mostly
 // do among the thousands of goroutines of a server's trace, the current
 // step's lane is pinned on the first row above the run that keeps the
-// selected lane in view: the step being replayed is always in sight, and
-// the lanes still scroll with the selection.
+// selected lane in view, and with it, for a wake-up or a creation, the
+// lane of the goroutine that woke or made it: the step being replayed is
+// always in sight, its arrow too, and the lanes still scroll with the
+// selection.
 func (r *replay) shownLanes(rows int) []int {
-	run := func(first, k int) []int {
-		var out []int
-		for i := first; i < first+k && i < len(r.ix.rows); i++ {
+	run := func(k int, pins ...int) []int {
+		out := pins
+		for i := max(r.sel-k+1, 0); i < max(r.sel-k+1, 0)+k && i < len(r.ix.rows); i++ {
 			out = append(out, i)
 		}
 		return out
 	}
 	first := max(r.sel-rows+1, 0)
-	cur := r.rowOf(r.step().G)
+	step := r.step()
+	cur := r.rowOf(step.G)
 	switch {
-	case cur < 0 || cur >= first && cur < first+rows:
-		return run(first, rows)
+	case cur < 0 || cur >= first && cur < first+rows || rows < 2:
+		return run(rows)
 	case cur > r.sel && cur-rows+1 <= r.sel:
-		return run(cur-rows+1, rows) // both, the current lane at the bottom
-	case rows < 2:
-		return run(first, rows)
+		// Both, the current lane at the bottom.
+		var out []int
+		for i := cur - rows + 1; i <= cur; i++ {
+			out = append(out, i)
+		}
+		return out
 	}
-	return append([]int{cur}, run(max(r.sel-rows+2, 0), rows-1)...)
+	other := -1
+	if step.Kind == tracer.StepWake || step.Kind == tracer.StepCreate {
+		other = r.rowOf(step.Other)
+	}
+	lo := max(r.sel-rows+2, 0) // the run of rows-1 lanes is lo to lo+rows-2
+	if k := rows - 2; other >= 0 && other != cur && k > 0 && (other < lo || other >= lo+rows-1) {
+		pins := []int{cur, other}
+		slices.Sort(pins)
+		return run(k, pins...)
+	}
+	return run(rows-1, cur)
 }
 
 // rowOf returns the lane of goroutine id, or -1.

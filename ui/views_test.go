@@ -163,13 +163,15 @@ func TestGroupToggle(t *testing.T) {
 
 // TestShownLanes checks which lanes are drawn: a run of them holding the
 // selected lane and the current step's, or, when those are too far apart,
-// the current one pinned on top of the run that holds the selected one.
+// the current one pinned on top of the run that holds the selected one,
+// with the creator's lane for a creation.
 func TestShownLanes(t *testing.T) {
+	// Lane 0 is a long-lived goroutine that creates all the others.
 	r := newReplay(shortLived(100, 1), Options{Title: "test"})
-	at := func(row int) { // puts the cursor on a step of lane row
+	at := func(row int, kind tracer.StepKind) { // puts the cursor on a step of lane row
 		t.Helper()
 		for r.cur = 0; r.cur < r.ix.steps.Len(); r.cur++ {
-			if r.rowOf(r.step().G) == row {
+			if s := r.step(); r.rowOf(s.G) == row && s.Kind == kind {
 				return
 			}
 		}
@@ -182,21 +184,26 @@ func TestShownLanes(t *testing.T) {
 		}
 		return out
 	}
+	pinned := func(pins []int, first, last int) []int { return append(pins, lanes(first, last)...) }
 	for _, tc := range []struct {
 		name           string
 		sel, cur, rows int
+		kind           tracer.StepKind
 		want           []int
 	}{
-		{"both in the first run", 0, 5, 10, lanes(0, 9)},
-		{"both, the current lane at the bottom", 55, 60, 10, lanes(51, 60)},
-		{"both, the current lane above", 60, 51, 10, lanes(51, 60)},
-		{"apart", 0, 60, 10, append([]int{60}, lanes(0, 8)...)},
-		{"apart, the selected lane further down", 70, 3, 10, append([]int{3}, lanes(62, 70)...)},
-		{"apart, the selected lane last", 100, 60, 10, append([]int{60}, lanes(92, 100)...)},
-		{"one row", 0, 60, 1, []int{0}},
+		{"both in the first run", 0, 5, 10, tracer.StepEnd, lanes(0, 9)},
+		{"both, the current lane at the bottom", 55, 60, 10, tracer.StepEnd, lanes(51, 60)},
+		{"both, the current lane above", 60, 51, 10, tracer.StepEnd, lanes(51, 60)},
+		{"apart", 0, 60, 10, tracer.StepEnd, pinned([]int{60}, 0, 8)},
+		{"apart, the selected lane further down", 70, 3, 10, tracer.StepEnd, pinned([]int{3}, 62, 70)},
+		{"apart, the selected lane last", 100, 60, 10, tracer.StepEnd, pinned([]int{60}, 92, 100)},
+		{"a creation, its creator in the run", 0, 60, 10, tracer.StepCreate, pinned([]int{60}, 0, 8)},
+		{"a creation, its creator apart", 70, 3, 10, tracer.StepCreate, pinned([]int{0, 3}, 63, 70)},
+		{"a creation, no room for its creator", 70, 3, 2, tracer.StepCreate, []int{3, 70}},
+		{"one row", 0, 60, 1, tracer.StepEnd, []int{0}},
 	} {
 		r.sel = tc.sel
-		at(tc.cur)
+		at(tc.cur, tc.kind)
 		if got := r.shownLanes(tc.rows); !slices.Equal(got, tc.want) {
 			t.Errorf("%s: got lanes %v, want %v", tc.name, got, tc.want)
 		}
