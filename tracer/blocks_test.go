@@ -26,6 +26,9 @@ func TestBlocks(t *testing.T) {
 			if b != want[i] || bs.At(i) != want[i] {
 				t.Fatalf("%s: wait %d is %+v, want %+v", what, i, b, want[i])
 			}
+			if reason, site := bs.Where(i); reason != want[i].Reason || site != want[i].Site {
+				t.Fatalf("%s: wait %d is %q at %q, want %q at %q", what, i, reason, site, want[i].Reason, want[i].Site)
+			}
 		}
 	}
 	bs := MakeBlocks(want...)

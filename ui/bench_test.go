@@ -16,8 +16,10 @@ import (
 
 // benchTimelines are the timelines the frame benchmarks draw, made when
 // first drawn: the pipeline, short and long, synthetic timelines with 2000
-// goroutines, a few spans each or millions in all, and one of 200 thousand
-// goroutines that live a few microseconds each, as a server's tests make.
+// goroutines, a few spans each or millions in all, one of 200 thousand
+// goroutines that live a few microseconds each, as a server's tests make,
+// and one of 20 thousand that wait from start to end, as a server's idle
+// connections do.
 // A frame should cost about the same for the short and the long of each
 // pair, and for the many goroutines: it draws only what is shown.
 var benchTimelines = []struct {
@@ -29,13 +31,15 @@ var benchTimelines = []struct {
 	{"synthetic-2000g-20kspans-2kops", func(testing.TB) *tracer.Timeline { return smallSynthetic() }},
 	{"synthetic-2000g-2Mspans-1Mops", func(testing.TB) *tracer.Timeline { return bigSynthetic() }},
 	{"synthetic-200kg-short", func(testing.TB) *tracer.Timeline { return serverSynthetic() }},
+	{"synthetic-20kg-waiting", func(testing.TB) *tracer.Timeline { return waitingSynthetic() }},
 }
 
 // The synthetic timelines, built once.
 var (
-	smallSynthetic  = sync.OnceValue(func() *tracer.Timeline { return synthetic(2000, 10, 20, 100) })
-	bigSynthetic    = sync.OnceValue(func() *tracer.Timeline { return synthetic(2000, 1000, 20, 50000) })
-	serverSynthetic = sync.OnceValue(func() *tracer.Timeline { return shortLived(200_000, 100) })
+	smallSynthetic   = sync.OnceValue(func() *tracer.Timeline { return synthetic(2000, 10, 20, 100) })
+	bigSynthetic     = sync.OnceValue(func() *tracer.Timeline { return synthetic(2000, 1000, 20, 50000) })
+	serverSynthetic  = sync.OnceValue(func() *tracer.Timeline { return shortLived(200_000, 100) })
+	waitingSynthetic = sync.OnceValue(func() *tracer.Timeline { return shortLived(2000, 20_000) })
 )
 
 // With GOCSPVIZ_BENCH_HUGE set, the benchmarks also draw a timeline of 30

@@ -443,13 +443,23 @@ func TestWaitingBySite(t *testing.T) {
 	}
 	got := waitingBySite(rows, 50)
 	want := []siteGroup{
-		{"chan receive at server.go:88", []string{"server g1", "server g3"}},
-		{"chan send at work.go:12", []string{"worker g2"}},
+		{what: "chan receive at server.go:88", n: 2, names: []string{"server g1", "server g3"}},
+		{what: "chan send at work.go:12", n: 1, names: []string{"worker g2"}},
 	}
-	if !slices.EqualFunc(got, want, func(a, b siteGroup) bool {
-		return a.what == b.what && slices.Equal(a.names, b.names)
-	}) {
+	same := func(a, b siteGroup) bool { return a.what == b.what && a.n == b.n && slices.Equal(a.names, b.names) }
+	if !slices.EqualFunc(got, want, same) {
 		t.Errorf("got %v, want %v", got, want)
+	}
+
+	// A site where more wait than a group names comes first, with its
+	// count, naming the first of them.
+	for id := range tracer.GID(maxSiteNames + 10) {
+		rows = append(rows, waiting(100+id, "main.pooled", "sync.Mutex.Lock", "pool.go:7"))
+	}
+	got = waitingBySite(rows, 50)
+	if len(got) != 3 || got[0].what != "sync.Mutex.Lock at pool.go:7" || got[0].n != maxSiteNames+10 ||
+		len(got[0].names) != maxSiteNames || got[0].names[0] != "pooled g100" || !same(got[1], want[0]) {
+		t.Errorf("with %d more waiting at one site: got %v", maxSiteNames+10, got)
 	}
 	if got := waitingBySite(rows, 200); len(got) != 0 {
 		t.Errorf("after the spans: got %v, want no groups", got)

@@ -38,6 +38,11 @@ type index struct {
 
 	chans []chanIndex // by index in tl.Channels
 	lives lifetimes   // who lives when
+
+	livingBuf struct { // livingRows' room
+		rows []int32
+		gs   []*tracer.Goroutine
+	}
 }
 
 // The lists of the index by goroutine.
@@ -456,19 +461,21 @@ func (ix *index) window() (tracer.Time, tracer.Time) {
 }
 
 // livingRows returns the lanes whose goroutines live at time t, in lane
-// order.
+// order. The slice is the index's own, good until the next call: the
+// channels pane asks at every frame, for as many as all the goroutines.
 func (ix *index) livingRows(t tracer.Time) []*tracer.Goroutine {
-	var rows []int32
+	rows := ix.livingBuf.rows[:0]
 	ix.lives.at(t, func(i int32) {
 		if r := ix.row[i]; r >= 0 {
 			rows = append(rows, r)
 		}
 	})
 	slices.Sort(rows)
-	gs := make([]*tracer.Goroutine, len(rows))
-	for k, r := range rows {
-		gs[k] = ix.rows[r]
+	gs := ix.livingBuf.gs[:0]
+	for _, r := range rows {
+		gs = append(gs, ix.rows[r])
 	}
+	ix.livingBuf.rows, ix.livingBuf.gs = rows, gs
 	return gs
 }
 

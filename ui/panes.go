@@ -145,9 +145,13 @@ func (r *replay) siteLines(width, height int, t tracer.Time) []line {
 		if len(out) >= height {
 			break
 		}
+		names := strings.Join(g.names, ", ")
+		if g.n > len(g.names) {
+			names += ", …"
+		}
 		out = append(out,
-			line{fit(fmt.Sprintf("%d  %s", len(g.names), g.what), width), styleText.Bold(true)},
-			line{fit("   "+strings.Join(g.names, ", "), width), styleText})
+			line{fit(fmt.Sprintf("%d  %s", g.n, g.what), width), styleText.Bold(true)},
+			line{fit("   "+names, width), styleText})
 	}
 	return out
 }
