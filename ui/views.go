@@ -192,8 +192,9 @@ const minLanesEach = 8
 // laneLooks returns the look of each of cols columns of goroutine g's lane
 // from time from to time to: its state at the column's middle, or the
 // mark of an operation it completed within the column. A goroutine that
-// began after the middle or ended before it shows its first state in the
-// column: one that lived a hundredth of a column is still seen.
+// began after the middle shows its first state in the column, and one
+// that ended before it its last: one that lived a hundredth of a column
+// is still seen.
 func laneLooks(tl *tracer.Timeline, ix *index, g *tracer.Goroutine, from, to tracer.Time, cols int) []look {
 	lks := make([]look, cols)
 	width := float64(to-from) / float64(cols)
@@ -202,12 +203,13 @@ func laneLooks(tl *tracer.Timeline, ix *index, g *tracer.Goroutine, from, to tra
 	for col := range lks {
 		lo := from + tracer.Time(float64(col)*width)
 		hi := from + tracer.Time(float64(col+1)*width)
-		lk := lookNone
-		first, _ := spans.At(lo) // the first span to end after lo, if any
-		if sp, ok := spans.At(lo + (hi-lo)/2); ok {
+		lk, mid := lookNone, lo+(hi-lo)/2
+		// At the middle, or else the first span after it (which At finds
+		// too), or the last one before it, when g ended in between.
+		if sp, ok := spans.At(mid); ok || sp.End > mid && sp.Start < hi {
 			lk = spanLook(tl, g, sp)
-		} else if first.End > lo && first.Start < hi {
-			lk = spanLook(tl, g, first)
+		} else if g.Ended != tracer.NoTime && g.Ended > lo && g.Ended <= mid && g.Spans.Len() > 0 {
+			lk = spanLook(tl, g, g.Spans.At(g.Spans.Len()-1))
 		}
 		if m = nextMark(&tl.Steps, marks, m, lo); m < len(marks) {
 			if t, kind := ix.mark(marks[m]); t < max(hi, lo+1) {
