@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 	"os"
-	"slices"
 	"time"
 
 	"github.com/gdamore/tcell/v2"
@@ -222,38 +221,35 @@ func (r *replay) viewport() (tracer.Time, tracer.Time) {
 // always in sight, its arrow too, and the lanes still scroll with the
 // selection.
 func (r *replay) shownLanes(rows int) []int {
-	run := func(k int, pins ...int) []int {
-		out := pins
-		for i := max(r.sel-k+1, 0); i < max(r.sel-k+1, 0)+k && i < len(r.ix.rows); i++ {
-			out = append(out, i)
+	// run returns pins, then the k lanes from first on.
+	run := func(first, k int, pins ...int) []int {
+		for i := first; i < first+k && i < len(r.ix.rows); i++ {
+			pins = append(pins, i)
 		}
-		return out
+		return pins
 	}
+	// below returns the run of k lanes that ends at the selected one, or
+	// starts at the top.
+	below := func(k int, pins ...int) []int { return run(max(r.sel-k+1, 0), k, pins...) }
+
 	first := max(r.sel-rows+1, 0)
 	step := r.step()
 	cur := r.rowOf(step.G)
 	switch {
 	case cur < 0 || cur >= first && cur < first+rows || rows < 2:
-		return run(rows)
+		return below(rows)
 	case cur > r.sel && cur-rows+1 <= r.sel:
-		// Both, the current lane at the bottom.
-		var out []int
-		for i := cur - rows + 1; i <= cur; i++ {
-			out = append(out, i)
-		}
-		return out
+		return run(cur-rows+1, rows) // both, the current lane at the bottom
 	}
 	other := -1
 	if step.Kind == tracer.StepWake || step.Kind == tracer.StepCreate {
 		other = r.rowOf(step.Other)
 	}
-	lo := max(r.sel-rows+2, 0) // the run of rows-1 lanes is lo to lo+rows-2
-	if k := rows - 2; other >= 0 && other != cur && k > 0 && (other < lo || other >= lo+rows-1) {
-		pins := []int{cur, other}
-		slices.Sort(pins)
-		return run(k, pins...)
+	lo := max(r.sel-rows+2, 0) // below(rows-1) is lo to lo+rows-2
+	if other >= 0 && other != cur && rows > 2 && (other < lo || other >= lo+rows-1) {
+		return below(rows-2, min(cur, other), max(cur, other))
 	}
-	return run(rows-1, cur)
+	return below(rows-1, cur)
 }
 
 // rowOf returns the lane of goroutine id, or -1.
