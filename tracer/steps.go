@@ -90,25 +90,37 @@ func (s *Steps) Time(i int) Time {
 // later bases At searched a tenth of its time.
 func (s *Steps) All() iter.Seq2[int, Step] {
 	return func(yield func(int, Step) bool) {
-		later := 0 // the first of s.later not passed yet
-		var base Time
+		var w baseWalk
 		for i := range s.n {
 			pos := i + s.off
-			k := pos / stepChunk
-			if pos == s.off || pos%stepChunk == 0 {
-				base = s.bases[k]
-			}
-			for later < len(s.later) && s.later[later].pos <= pos {
-				if s.later[later].pos/stepChunk == k {
-					base = s.later[later].base
-				}
-				later++
-			}
-			if !yield(i, s.unpackFrom(base, pos, &s.chunks[k][pos%stepChunk])) {
+			if !yield(i, s.unpackFrom(w.at(s, pos), pos, &s.chunks[pos/stepChunk][pos%stepChunk])) {
 				return
 			}
 		}
 	}
+}
+
+// baseWalk gives the bases of the steps at every position in turn, from
+// the first on, as base does but without searching s.later for each.
+type baseWalk struct {
+	later int // the first of s.later not passed yet
+	base  Time
+}
+
+// at returns the base of the step at pos, the position after the last
+// one asked for, or the first.
+func (w *baseWalk) at(s *Steps, pos int) Time {
+	k := pos / stepChunk
+	if pos == s.off || pos%stepChunk == 0 {
+		w.base = s.bases[k]
+	}
+	for w.later < len(s.later) && s.later[w.later].pos <= pos {
+		if s.later[w.later].pos/stepChunk == k {
+			w.base = s.later[w.later].base
+		}
+		w.later++
+	}
+	return w.base
 }
 
 // Search returns the index of the first step at t or later, or Len() if
@@ -211,10 +223,11 @@ func (s *Steps) appendRenumbered(q *Steps, r *renumbering, last Time) (Time, boo
 		last = t
 	}
 	sel := 0 // the next of q.sels
+	var w baseWalk
 	for i := range q.n {
 		pos := q.off + i
 		p := q.chunks[pos/stepChunk][pos%stepChunk]
-		t := q.base(pos) + Time(p.dt)
+		t := w.at(q, pos) + Time(p.dt)
 		if len(r.fixed) > 0 {
 			if st, ok := r.fixed[int32(i)]; ok {
 				keep(st.Time)
