@@ -10,37 +10,51 @@ import (
 // a pipeline waits at every handoff, hundreds of thousands of times, and
 // a server's test has tens of thousands of goroutines that wait a few
 // times each: the waits were, after the steps, most of a timeline. They
-// are kept in chunks (see chunked), in 32 bytes each (see packedBlock),
+// are kept in chunks (see chunked), in 20 bytes each (see packedBlock),
 // not Block's 80: a wait names its reason, site and stack, a triple a
 // timeline has few of, by number, its end as a duration, and its waker
-// by number (see gnums).
+// by number (see gnums). The probe's operations and selects that waits
+// belong to take 12 bytes more, in a list beside, for a goroutine that
+// has any: a trace of a program the probe did not record has none, and
+// at 32 bytes a wait, the waits of go test -trace time took 81 MB.
 //
 // The zero Blocks is empty. A Timeline's waits are never changed.
 type Blocks struct {
 	list  chunked[packedBlock]
-	ends  map[int32]Time // the ends of the waits whose dur is opLong
-	names *waitNames     // what the packed waits name by number
-	ids   *gnums
+	ops   *chunked[blockOp] // beside list, wait by wait; nil while none belongs to any
+	ends  map[int32]Time    // the ends of the waits whose dur is opLong
+	names *waitNames        // what the packed waits name by number
 }
 
 // packedBlock is a wait as Blocks keep it.
 type packedBlock struct {
-	start       Time
-	dur         uint32 // End-Start, or opOpen, or opLong (see packedOp)
-	woken       uint32 // waitSinceStart, and the number of WokenBy below
-	name        uint32 // index into waitNames.names
-	ch, op, sel int32
+	start [2]uint32 // Start, its low half first: in halves, the struct takes 20 bytes, not 24
+	dur   uint32    // End-Start, or opOpen, or opLong (see packedOp)
+	woken uint32    // waitSinceStart, and the number of WokenBy below
+	name  uint32    // index into waitNames.names
 }
+
+func (p *packedBlock) startTime() Time { return Time(uint64(p.start[0]) | uint64(p.start[1])<<32) }
+
+func (p *packedBlock) setStart(t Time) { p.start = [2]uint32{uint32(t), uint32(uint64(t) >> 32)} }
+
+// blockOp is the probe's channel, operation and select that a wait belongs
+// to (see Block), or -1.
+type blockOp struct{ ch, op, sel int32 }
+
+// noBlockOp is the blockOp of a wait that belongs to none.
+var noBlockOp = blockOp{-1, -1, -1}
 
 // waitSinceStart is the bit of packedBlock.woken that says SinceStart.
 const waitSinceStart = 1 << 31
 
 // waitNames are the reasons, sites and stacks that waits name, each
-// triple kept once. The waits of all the goroutines a reader builds share
-// one.
+// triple kept once, and the numbers of the goroutines that woke them. The
+// waits of all the goroutines a reader builds share one.
 type waitNames struct {
 	names []waitName
 	index map[waitName]uint32 // only where waits are added
+	ids   *gnums
 }
 
 // waitName is a wait's reason, site and stack.
@@ -80,10 +94,11 @@ func (bs *Blocks) Len() int { return int(bs.list.n) }
 func (bs *Blocks) At(i int) Block {
 	p := bs.list.ref(i)
 	n := bs.names.names[p.name]
+	o := bs.opOf(i)
 	return Block{
-		Reason: n.reason, Start: p.start, End: bs.end(int32(i)),
-		WokenBy: bs.ids.id(int32(p.woken &^ waitSinceStart)), Site: n.site, Stack: n.stack,
-		SinceStart: p.woken&waitSinceStart != 0, Chan: p.ch, Op: p.op, Select: p.sel,
+		Reason: n.reason, Start: p.startTime(), End: bs.end(int32(i)),
+		WokenBy: bs.names.ids.id(int32(p.woken &^ waitSinceStart)), Site: n.site, Stack: n.stack,
+		SinceStart: p.woken&waitSinceStart != 0, Chan: o.ch, Op: o.op, Select: o.sel,
 	}
 }
 
@@ -108,27 +123,47 @@ func (bs *Blocks) All() iter.Seq2[int, Block] {
 // add appends b, naming its reason, site and stack in bs's names.
 func (bs *Blocks) add(b Block) {
 	if bs.names == nil {
-		bs.names = &waitNames{}
+		bs.names = &waitNames{ids: &gnums{}}
 	}
-	if bs.ids == nil {
-		bs.ids = &gnums{}
-	}
-	p := packedBlock{
-		start: b.Start, ch: b.Chan, op: b.Op, sel: b.Select,
-		dur:   packDur(b.Start, b.End, bs.list.n, &bs.ends),
-		woken: uint32(bs.ids.number(b.WokenBy)),
-		name:  bs.names.number(waitName{b.Reason, b.Site, b.Stack}),
-	}
+	var p packedBlock
+	p.setStart(b.Start)
+	p.dur = packDur(b.Start, b.End, bs.list.n, &bs.ends)
+	p.woken = uint32(bs.names.ids.number(b.WokenBy))
+	p.name = bs.names.number(waitName{b.Reason, b.Site, b.Stack})
 	if b.SinceStart {
 		p.woken |= waitSinceStart
 	}
 	bs.list.add(p)
+	bs.addOp(blockOp{b.Chan, b.Op, b.Select})
+}
+
+// addOp appends o to the list beside, for the wait just appended, making
+// the list at the first wait that belongs to an operation or select.
+func (bs *Blocks) addOp(o blockOp) {
+	if bs.ops == nil {
+		if o == noBlockOp {
+			return
+		}
+		bs.ops = &chunked[blockOp]{}
+		for bs.ops.n < bs.list.n-1 {
+			bs.ops.add(noBlockOp)
+		}
+	}
+	bs.ops.add(o)
+}
+
+// opOf returns the operation and select that wait i belongs to.
+func (bs *Blocks) opOf(i int) blockOp {
+	if bs.ops == nil {
+		return noBlockOp
+	}
+	return *bs.ops.ref(i)
 }
 
 // end returns the end of wait i, or NoTime.
 func (bs *Blocks) end(i int32) Time {
 	p := bs.list.ref(int(i))
-	return unpackDur(p.start, p.dur, i, bs.ends)
+	return unpackDur(p.startTime(), p.dur, i, bs.ends)
 }
 
 // setEnd records that wait i ended at end (NoTime: it has not), made
@@ -136,27 +171,42 @@ func (bs *Blocks) end(i int32) Time {
 // are there.
 func (bs *Blocks) setEnd(i int32, end Time, wokenBy GID) {
 	p := bs.list.mut(int(i))
-	p.woken = p.woken&waitSinceStart | uint32(bs.ids.number(wokenBy))
-	p.dur = packDur(p.start, end, i, &bs.ends)
+	p.woken = p.woken&waitSinceStart | uint32(bs.names.ids.number(wokenBy))
+	p.dur = packDur(p.startTime(), end, i, &bs.ends)
 }
 
 // op returns the channel and the operation that wait i belongs to, or -1.
 func (bs *Blocks) op(i int) (ch, op int32) {
-	p := bs.list.ref(i)
-	return p.ch, p.op
+	o := bs.opOf(i)
+	return o.ch, o.op
 }
 
-// setOp changes the operation that wait i belongs to.
+// setOp changes the operation that wait i belongs to, which belonged to
+// one before.
 func (bs *Blocks) setOp(i int, ch, op int32) {
-	p := bs.list.mut(i)
-	p.ch, p.op = ch, op
+	o := bs.ops.mut(i)
+	o.ch, o.op = ch, op
+}
+
+// trim gives back the room the lists keep to grow, for waits that are
+// done growing (see chunked.trim).
+func (bs *Blocks) trim() {
+	bs.list.trim()
+	if bs.ops != nil {
+		bs.ops.trim()
+	}
 }
 
 // share returns waits that share what bs holds, naming their reasons,
-// sites and stacks in names and their wakers in ids: for a partial
-// timeline, while the reader goes on.
-func (bs *Blocks) share(names *waitNames, ids *gnums) Blocks {
-	return Blocks{list: bs.list.share(), ends: maps.Clone(bs.ends), names: names, ids: ids}
+// sites, stacks and wakers in names: for a partial timeline, while the
+// reader goes on.
+func (bs *Blocks) share(names *waitNames) Blocks {
+	s := Blocks{list: bs.list.share(), ends: maps.Clone(bs.ends), names: names}
+	if bs.ops != nil {
+		ops := bs.ops.share()
+		s.ops = &ops
+	}
+	return s
 }
 
 // adopt appends to bs, which must be empty, the waits of q: those of a
@@ -172,17 +222,19 @@ func (bs *Blocks) adopt(q *Blocks, name func(uint32) uint32, r *renumbering) {
 		p := *q.list.ref(i)
 		p.name = name(p.name)
 		p.woken = p.woken&waitSinceStart | uint32(r.g[p.woken&^waitSinceStart])
-		if p.ch == inherited {
-			p.ch, p.op = -1, -1
-		}
-		p.ch, p.op = r.op(p.ch, p.op)
-		switch {
-		case p.sel == inherited:
-			p.sel = -1
-		case p.sel >= 0:
-			p.sel += r.selOff
-		}
 		bs.list.add(p)
+		o := q.opOf(i)
+		if o.ch == inherited {
+			o.ch, o.op = -1, -1
+		}
+		o.ch, o.op = r.op(o.ch, o.op)
+		switch {
+		case o.sel == inherited:
+			o.sel = -1
+		case o.sel >= 0:
+			o.sel += r.selOff
+		}
+		bs.addOp(o)
 	}
 }
 
@@ -196,7 +248,8 @@ func (bs *Blocks) slice() []Block {
 }
 
 // snapshot returns names that share what w holds but to which numbering
-// new names does not change them: for a partial timeline's waits.
-func (w *waitNames) snapshot() *waitNames {
-	return &waitNames{names: slices.Clip(w.names)}
+// new names does not change them: for a partial timeline's waits, whose
+// wakers ids numbers.
+func (w *waitNames) snapshot(ids *gnums) *waitNames {
+	return &waitNames{names: slices.Clip(w.names), ids: ids}
 }

@@ -7,15 +7,21 @@ import (
 
 // TestBlocks checks the chunked waits against the slice they were made
 // of, across chunks, and that a share stays as it was while the waits it
-// was shared from are changed and appended to.
+// was shared from are changed and appended to. The first waits belong to
+// no operation, and the later ones' starts take more than 32 bits.
 func TestBlocks(t *testing.T) {
 	var want []Block
 	for i := range 2*chunkCap + 5 {
-		want = append(want, Block{
+		b := Block{
 			Reason: []string{"chan receive", "chan send", "select"}[i%3], Site: fmt.Sprintf("x.go:%d", i%7),
-			Start: Time(i), End: Time(i + 1), WokenBy: GID(i % 5), Stack: int32(i%4) - 1,
+			Start: Time(i) << 22, WokenBy: GID(i % 5), Stack: int32(i%4) - 1,
 			SinceStart: i == 0, Chan: int32(i%2) - 1, Op: int32(i), Select: int32(i%3) - 1,
-		})
+		}
+		b.End = b.Start + 1
+		if i < chunkCap+3 {
+			b.Chan, b.Op, b.Select = -1, -1, -1
+		}
+		want = append(want, b)
 	}
 	check := func(what string, bs *Blocks, want []Block) {
 		t.Helper()
@@ -38,13 +44,15 @@ func TestBlocks(t *testing.T) {
 	}
 
 	// The last wait of the share changes in bs, and one is added.
-	c := bs.share(bs.names.snapshot(), bs.ids.snapshot())
+	c := bs.share(bs.names.snapshot(bs.names.ids.snapshot()))
 	last := len(want) - 1
 	bs.setEnd(int32(last), 1<<40, want[last].WokenBy)
 	bs.setEnd(0, want[0].End, 99)
+	bs.setOp(last, 7, 8)
 	bs.add(want[0])
 	check("shared", &c, want)
 	changed := append([]Block(nil), want...)
 	changed[last].End, changed[0].WokenBy = 1<<40, 99
+	changed[last].Chan, changed[last].Op = 7, 8
 	check("changed", &bs, append(changed, want[0]))
 }

@@ -102,10 +102,10 @@ func newBuilder() *builder {
 		stacks:    map[string]int32{},
 		taskTypes: map[xtrace.TaskID]string{},
 		handles:   map[xtrace.Stack]int32{},
-		names:     &waitNames{},
 		values:    &valueArena{},
 	}
 	b.ids = &gnums{}
+	b.names = &waitNames{ids: b.ids}
 	b.steps.ids = b.ids
 	return b
 }
@@ -188,7 +188,7 @@ func (b *builder) goroutine(id GID) *gstate {
 	}
 	g := &Goroutine{
 		ID: id, Parent: NoG, Created: NoTime, Ended: NoTime, GoStack: -1,
-		Blocks: Blocks{names: b.names, ids: b.ids},
+		Blocks: Blocks{names: b.names},
 	}
 	b.tl.addGoroutine(g)
 	s := &gstate{g: g, block: -1, opChan: -1, op: -1, sel: -1, inheritOp: b.cont, inheritSel: b.cont}
@@ -305,7 +305,7 @@ func (b *builder) transition(ev *xtrace.Event, st *xtrace.StateTransition, t Tim
 		// end: what their spans and waits kept to grow was 4% of the
 		// timeline.
 		s.g.Spans.trim(&b.arena)
-		s.g.Blocks.list.trim()
+		s.g.Blocks.trim()
 		b.step(Step{Time: t, Kind: StepEnd, G: id})
 		return
 	case xtrace.GoWaiting:

@@ -92,11 +92,12 @@ func (b *builder) snapshot() *Timeline {
 	tl.Goroutines = make([]*Goroutine, len(b.tl.Goroutines))
 	tl.byID = b.tl.byID.clone() // the builder goes on filing goroutines in it
 	clones := make(map[*Goroutine]*Goroutine, len(b.tl.Goroutines))
-	names, values, ids := b.names.snapshot(), b.values.snapshot(), b.ids.snapshot()
+	values, ids := b.values.snapshot(), b.ids.snapshot()
+	names := b.names.snapshot(ids)
 	for i, g := range b.tl.Goroutines {
 		c := *g
 		c.Spans = g.Spans.clip()
-		c.Blocks = g.Blocks.share(names, ids)
+		c.Blocks = g.Blocks.share(names)
 		tl.Goroutines[i] = &c
 		clones[g] = &c
 	}

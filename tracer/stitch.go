@@ -231,7 +231,7 @@ func (b *builder) stitch(p *builder) {
 			// Its spans stay as they are, but for the start of the
 			// first (below); its waits are added anew, in b's numbering.
 			g = pg
-			g.Blocks = Blocks{names: b.names, ids: b.ids}
+			g.Blocks = Blocks{names: b.names}
 			g.GoStack = stack(g.GoStack)
 			tl.addGoroutine(g)
 		} else {

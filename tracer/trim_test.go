@@ -49,7 +49,7 @@ func TestTrim(t *testing.T) {
 		bs.add(Block{Reason: "chan receive", Start: Time(i), End: NoTime, WokenBy: NoG,
 			Stack: -1, Chan: -1, Op: -1, Select: -1})
 	}
-	shared := bs.share(bs.names, bs.ids)
+	shared := bs.share(bs.names)
 	bs.list.trim()
 	if c := bs.list.chunks[0]; len(c) != cap(c) || bs.list.shared != 0 {
 		t.Fatalf("trimmed waits keep %d for %d, %d shared", cap(c), len(c), bs.list.shared)
