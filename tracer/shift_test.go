@@ -110,10 +110,10 @@ func shiftSpans(r *rand.Rand, n int) []Span {
 // sameSpans checks s against want, encoding and all, and against spans.
 func sameSpans(t *testing.T, s *Spans, want Spans, spans []Span) {
 	t.Helper()
-	if string(s.data) != string(want.data) || !slices.Equal(s.marks, want.marks) ||
+	if string(s.data) != string(want.data) || !slices.Equal(s.markList(), want.markList()) ||
 		s.n != want.n || s.end != want.end || s.block != want.block {
 		t.Fatalf("%d spans: encoded as %d bytes and %d marks, want %d and %d (end %d, %d; wait %d, %d)",
-			len(spans), len(s.data), len(s.marks), len(want.data), len(want.marks),
+			len(spans), len(s.data), len(s.markList()), len(want.data), len(want.markList()),
 			s.end, want.end, s.block, want.block)
 	}
 	for i, sp := range spans {

@@ -21,7 +21,7 @@ import (
 // the reader; a Timeline's are never changed.
 type Spans struct {
 	data  []byte
-	marks []spanMark
+	marks *[]spanMark // nil for 32 spans or fewer, as most goroutines have
 
 	// After the last span: the spanState, spelled out, with the count in
 	// what would be its padding, to keep a Goroutine in a smaller size
@@ -85,9 +85,28 @@ func MakeSpans(spans ...Span) Spans {
 // without a heap object of its own.
 func (s *Spans) trim(a *byteArena) {
 	s.data = a.keep(s.data)
-	if len(s.marks) < cap(s.marks) {
-		s.marks = slices.Clone(s.marks)
+	if ms := s.markList(); len(ms) < cap(ms) {
+		ms = slices.Clone(ms)
+		s.marks = &ms
 	}
+}
+
+// markList returns the marks. They are behind a pointer, which keeps a
+// Goroutine at 160 bytes rather than 176: a trace of go test time has two
+// million goroutines, and their structs were half its timeline.
+func (s *Spans) markList() []spanMark {
+	if s.marks == nil {
+		return nil
+	}
+	return *s.marks
+}
+
+// addMark appends a mark.
+func (s *Spans) addMark(m spanMark) {
+	if s.marks == nil {
+		s.marks = new([]spanMark)
+	}
+	*s.marks = append(*s.marks, m)
 }
 
 // A byteArena keeps short byte slices one after another in chunks of
@@ -124,7 +143,7 @@ func (s *Spans) Append(sp Span) {
 		s.block = -1
 	}
 	if s.n > 0 && s.n%spanMarkEvery == 0 {
-		s.marks = append(s.marks, spanMark{start: sp.Start, end: s.end, block: s.block, off: uint32(len(s.data))})
+		s.addMark(spanMark{start: sp.Start, end: s.end, block: s.block, off: uint32(len(s.data))})
 	}
 	h := byte(sp.State) & spanStateBits
 	if sp.Start != s.end {
@@ -212,8 +231,7 @@ func (s *Spans) appendShifted(q *Spans, first Time, w waitShift) (disordered boo
 			continue
 		}
 		if s.n%spanMarkEvery == 0 {
-			s.marks = append(s.marks, spanMark{start: sp.Start, end: s.end, block: s.block,
-				off: uint32(len(s.data) + at - run)})
+			s.addMark(spanMark{start: sp.Start, end: s.end, block: s.block, off: uint32(len(s.data) + at - run)})
 		}
 		s.end = sp.End
 		if sp.Block >= 0 {
@@ -319,7 +337,11 @@ func (s *Spans) Find(t Time) (int, Span, bool) {
 // does not change s: a partial timeline's, while the reader goes on.
 func (s *Spans) clip() Spans {
 	c := *s
-	c.data, c.marks = slices.Clip(s.data), slices.Clip(s.marks)
+	c.data = slices.Clip(s.data)
+	if s.marks != nil {
+		ms := slices.Clip(*s.marks)
+		c.marks = &ms
+	}
 	return c
 }
 
@@ -344,8 +366,9 @@ func (s *Spans) Cursor() *SpanCursor {
 // is 0, and at the last mark when there are fewer.
 func (s *Spans) seekMark(m int) *SpanCursor {
 	c := &SpanCursor{s: s, st: spanState{block: -1}}
-	if m = min(m, len(s.marks)); m > 0 {
-		mk := &s.marks[m-1]
+	ms := s.markList()
+	if m = min(m, len(ms)); m > 0 {
+		mk := &ms[m-1]
 		c.i, c.off, c.st = m*spanMarkEvery, int(mk.off), mk.before()
 	}
 	return c
@@ -369,11 +392,12 @@ func (c *SpanCursor) At(t Time) (Span, bool) {
 	// Jump to the last mark at or before t, if it lies ahead: the next
 	// few marks are looked at in turn, as the columns of a lane mostly
 	// lie a few marks apart, and the rest searched.
-	// Mark m is s.marks[m-1].
-	if m := c.i/spanMarkEvery + 1; m <= len(s.marks) && s.marks[m-1].start <= t {
-		for m < len(s.marks) && s.marks[m].start <= t {
+	// Mark m is ms[m-1].
+	ms := s.markList()
+	if m := c.i/spanMarkEvery + 1; m <= len(ms) && ms[m-1].start <= t {
+		for m < len(ms) && ms[m].start <= t {
 			if m++; m%8 == 0 {
-				k, _ := slices.BinarySearchFunc(s.marks[m-1:], t, func(mk spanMark, t Time) int {
+				k, _ := slices.BinarySearchFunc(ms[m-1:], t, func(mk spanMark, t Time) int {
 					if mk.start <= t {
 						return -1
 					}

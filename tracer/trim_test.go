@@ -3,6 +3,7 @@ package tracer
 import (
 	"slices"
 	"testing"
+	"unsafe"
 )
 
 // TestTrim checks that spans and waits given back their room to grow read
@@ -60,5 +61,14 @@ func TestTrim(t *testing.T) {
 	}
 	if b := bs.At(3); b.End != 100 || b.WokenBy != 7 {
 		t.Errorf("trimmed wait 3 ended at %d, woken by %d; want 100, 7", b.End, b.WokenBy)
+	}
+}
+
+// TestGoroutineSize keeps a Goroutine within its size class: a trace of
+// go test time has two million goroutines, and at 176 bytes their structs
+// were half its timeline.
+func TestGoroutineSize(t *testing.T) {
+	if n := unsafe.Sizeof(Goroutine{}); n > 160 {
+		t.Errorf("a Goroutine takes %d bytes, more than 160", n)
 	}
 }
