@@ -4,7 +4,10 @@
 // (to show how load time grows with the number of events) and traces of
 // `go test -trace` of a standard-library package (net/http by default:
 // its tests run long enough to make a trace of many generations, and of
-// tens of thousands of goroutines), its tests run once and 6 times over.
+// tens of thousands of goroutines), its tests run once and 6 times over,
+// and the tests of package time once: a trace of another shape, of few
+// goroutines and millions of waits on timers and tickers, the densest
+// there is of what the timeline keeps.
 //
 // "load" is tracer.Read as gocspviz calls it on this machine (with the
 // collector paced by tracer.PaceGC, as gocspviz runs it), and "load/M events"
@@ -65,13 +68,14 @@ func main() {
 	sizes := flag.String("sizes", "100000,200000,400000", "pipeline -n values, comma separated")
 	std := flag.String("std", "net/http", "standard-library package to trace with go test -trace; empty for none")
 	counts := flag.String("counts", "1,6", "go test -count values for the package's traces, comma separated")
+	also := flag.String("also", "time", "more standard-library packages to trace once each, comma separated")
 	runs := flag.Int("runs", 3, "measure each trace this many times, and print the medians")
 	flag.Parse()
 	if *runs < 1 {
 		fmt.Fprintln(os.Stderr, "benchread: -runs must be at least 1")
 		os.Exit(2)
 	}
-	if err := run(*dir, *sizes, *std, *counts, *runs); err != nil {
+	if err := run(*dir, *sizes, *std, *counts, *also, *runs); err != nil {
 		fmt.Fprintf(os.Stderr, "benchread: %v\n", err)
 		os.Exit(1)
 	}
@@ -144,7 +148,7 @@ type result struct {
 	maxRSS  int64         // bytes
 }
 
-func run(dir, sizes, std, counts string, runs int) error {
+func run(dir, sizes, std, counts, also string, runs int) error {
 	if dir == "" {
 		tmp, err := os.MkdirTemp("", "benchread-")
 		if err != nil {
@@ -153,7 +157,7 @@ func run(dir, sizes, std, counts string, runs int) error {
 		defer os.RemoveAll(tmp)
 		dir = tmp
 	}
-	traces, err := makeTraces(dir, sizes, std, counts)
+	traces, err := makeTraces(dir, sizes, std, counts, also)
 	if err != nil {
 		return err
 	}
@@ -230,7 +234,7 @@ func median(rs []result) result {
 
 // makeTraces makes the traces that are not in dir yet and returns their
 // paths.
-func makeTraces(dir, sizes, std, counts string) ([]string, error) {
+func makeTraces(dir, sizes, std, counts, also string) ([]string, error) {
 	bin := filepath.Join(dir, "gocspviz")
 	if err := goCmd("build", "-o", bin, "./cmd/gocspviz"); err != nil {
 		return nil, err
@@ -246,24 +250,33 @@ func makeTraces(dir, sizes, std, counts string) ([]string, error) {
 		}
 		paths = append(paths, path)
 	}
-	if std == "" {
-		return paths, nil
-	}
-	for _, n := range strings.Split(counts, ",") {
-		if _, err := strconv.Atoi(n); err != nil {
-			return nil, fmt.Errorf("-counts: %q is not a number", n)
+	type test struct{ pkg, count string }
+	var tests []test
+	if std != "" {
+		for _, n := range strings.Split(counts, ",") {
+			if _, err := strconv.Atoi(n); err != nil {
+				return nil, fmt.Errorf("-counts: %q is not a number", n)
+			}
+			tests = append(tests, test{std, n})
 		}
+	}
+	if also != "" {
+		for _, pkg := range strings.Split(also, ",") {
+			tests = append(tests, test{pkg, "1"})
+		}
+	}
+	for _, t := range tests {
 		// The tests run n times over make a trace n times as big, of as
 		// many goroutines again each time.
-		name := strings.ReplaceAll(std, "/", "_") + "-test.trace"
-		if n != "1" {
-			name = strings.ReplaceAll(std, "/", "_") + "-test-x" + n + ".trace"
+		name := strings.ReplaceAll(t.pkg, "/", "_") + "-test.trace"
+		if t.count != "1" {
+			name = strings.ReplaceAll(t.pkg, "/", "_") + "-test-x" + t.count + ".trace"
 		}
 		path := filepath.Join(dir, name)
 		if !exists(path) {
 			fmt.Fprintf(os.Stderr, "making %s\n", path)
-			if err := goCmd("test", "-count="+n, "-run", ".", "-trace", path, std); err != nil {
-				return nil, fmt.Errorf("go test -trace %s: %w", std, err)
+			if err := goCmd("test", "-count="+t.count, "-run", ".", "-trace", path, t.pkg); err != nil {
+				return nil, fmt.Errorf("go test -trace %s: %w", t.pkg, err)
 			}
 		}
 		paths = append(paths, path)
