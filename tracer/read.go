@@ -103,11 +103,14 @@ const progressEvery = 1 << 20
 // and has not been read from, may be read in parts at once (see
 // ReadOptions.Parts); the timeline is the same.
 //
-// BUG: Reading takes 2.4 to 3.3 times the trace's size in memory at its
+// BUG: Reading takes 2.4 to 3.1 times the trace's size in memory at its
 // peak, with the collector paced by PaceGC (a 97 MB trace of 5.6 million
 // events, about 232 MB; an 84 MB trace of go test net/http, of 210
-// thousand goroutines, 219 MB; a 16 MB one, 53 MB),
-// up to a third of it the trace reader's: it holds a generation whole
+// thousand goroutines, 210 MB; a 16 MB one, 50 MB), and more for a trace
+// of millions of goroutines that live a moment, each of which the
+// timeline keeps in some 200 bytes where the trace has 70 (go test time's
+// 135 MB of 2 million goroutines, 1.0 GB). Up to a third of the rest is
+// the trace reader's: it holds a generation whole
 // (the runtime starts one every second, or sooner when its buffers fill),
 // one for each part read at once, or the whole trace for Go 1.21 and
 // older, converted at once. A hostile input cannot make it allocate more
