@@ -209,6 +209,18 @@ func (bs *Blocks) share(names *waitNames) Blocks {
 	return s
 }
 
+// view returns waits that share what bs holds, to change, as share does,
+// but leaves bs as it is: for the waits of a goroutine that partial
+// timelines share, which may be read while the copy changes.
+func (bs *Blocks) view() Blocks {
+	s := Blocks{list: bs.list.view(), ends: maps.Clone(bs.ends), names: bs.names}
+	if bs.ops != nil {
+		ops := bs.ops.view()
+		s.ops = &ops
+	}
+	return s
+}
+
 // adopt appends to bs, which must be empty, the waits of q: those of a
 // goroutine that a later part of a trace began, which the parts before did
 // not know (see stitch.go). Each keeps its number, and is renumbered in

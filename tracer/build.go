@@ -179,10 +179,13 @@ func (b *builder) event(ev *xtrace.Event) {
 
 // goroutine returns the builder's state for id, creating it when first seen.
 func (b *builder) goroutine(id GID) *gstate {
-	if b.lastG != nil && b.lastG.g.ID == id {
-		return b.lastG
+	if s := b.lastG; s != nil && s.g.ID == id && !s.g.frozen {
+		return s
 	}
 	if s := b.state(id); s != nil {
+		if s.g.frozen {
+			b.thaw(id)
+		}
 		b.lastG = s
 		return s
 	}

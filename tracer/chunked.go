@@ -55,11 +55,18 @@ func (c *chunked[T]) mut(i int) *T {
 // share returns a list that shares the chunks of c, but to which
 // appending does not change c, nor appending to c it.
 func (c *chunked[T]) share() chunked[T] {
+	s := c.view()
+	c.shared = int32(len(c.chunks))
+	return s
+}
+
+// view is share for a list that no longer changes: it leaves c as it is,
+// to be read on other goroutines while the copy changes.
+func (c *chunked[T]) view() chunked[T] {
 	s := chunked[T]{chunks: slices.Clone(c.chunks), n: c.n, shared: int32(len(c.chunks))}
 	if k := len(s.chunks) - 1; k >= 0 {
 		s.chunks[k] = slices.Clip(s.chunks[k])
 	}
-	c.shared = int32(len(c.chunks))
 	return s
 }
 

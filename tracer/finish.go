@@ -22,10 +22,9 @@ func (b *builder) finish() *Timeline {
 		}
 	}
 	for _, g := range tl.Goroutines {
-		// A goroutine of a Go 1.21 or 1.22 trace that predates it and
-		// never ran has no stack and so no name: all the trace shows of
-		// it is that it waited, as runtime goroutines idly do.
-		g.System = IsSystem(g.Name) || g.Name == "" && g.Created == NoTime && !ran(g)
+		if !g.frozen { // which snapshot set, as it shares it
+			g.System = isSystem(g)
+		}
 	}
 
 	b.window()
@@ -87,6 +86,14 @@ func (b *builder) recoverSends() {
 	}
 }
 
+// isSystem reports whether g is a runtime goroutine (see IsSystem). A
+// goroutine of a Go 1.21 or 1.22 trace that predates it and never ran has
+// no stack and so no name: all the trace shows of it is that it waited,
+// as runtime goroutines idly do.
+func isSystem(g *Goroutine) bool {
+	return IsSystem(g.Name) || g.Name == "" && g.Created == NoTime && !ran(g)
+}
+
 // ran reports whether g ran during the trace.
 func ran(g *Goroutine) bool {
 	for _, sp := range g.Spans.All() {
@@ -129,9 +136,12 @@ func (b *builder) sortOps() {
 			*op = perms[*ci][*op]
 		}
 	}
-	for _, g := range tl.Goroutines {
+	for k, g := range tl.Goroutines {
 		for i := range g.Blocks.Len() {
 			if ch, op := g.Blocks.op(i); ch >= 0 && op >= 0 && perms[ch] != nil {
+				if g.frozen {
+					g = thawed(tl, k)
+				}
 				renumber(&ch, &op)
 				g.Blocks.setOp(i, ch, op)
 			}

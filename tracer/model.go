@@ -60,6 +60,7 @@ type Goroutine struct {
 	Ended   Time   // NoTime if it outlived the trace
 	GoStack int32  // its creator's stack at the go statement: index into Timeline.Stacks, or -1
 	System  bool   // a runtime goroutine (see IsSystem)
+	frozen  bool   // shared by partial timelines as it is (see builder.snapshot)
 	Spans   Spans  // one after another, from its first sight to its end or the trace's
 	Blocks  Blocks // its waits, in the order they began; Span.Block indexes them
 }

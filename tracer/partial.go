@@ -87,19 +87,33 @@ func (p *partials) due(now time.Time, read, total int64) bool {
 // appends go elsewhere: the spans, the logs, the stacks and the steps
 // (which finish changes on copies). Everything the builder or finish
 // changes in place is copied.
+//
+// A goroutine that has ended no longer changes: it is frozen, and shared
+// as it is, its waits naming their names and wakers in the snapshot's
+// tables. A trace of go test time has 2 million goroutines, and copying
+// each at every snapshot cost its replay a fifth of its memory and time.
+// Only the builder of a trace that names a goroutine after its end would
+// change one again, and it changes a copy (see thaw).
 func (b *builder) snapshot() *Timeline {
 	tl := *b.tl
 	tl.Goroutines = make([]*Goroutine, len(b.tl.Goroutines))
 	tl.byID = b.tl.byID.clone() // the builder goes on filing goroutines in it
-	clones := make(map[*Goroutine]*Goroutine, len(b.tl.Goroutines))
 	values, ids := b.values.snapshot(), b.ids.snapshot()
 	names := b.names.snapshot(ids)
 	for i, g := range b.tl.Goroutines {
+		if !g.frozen && g.Ended != NoTime {
+			g.Blocks.names = names
+			g.System = isSystem(g) // as finish would set it
+			g.frozen = true
+		}
+		if g.frozen {
+			tl.Goroutines[i] = g
+			continue
+		}
 		c := *g
 		c.Spans = g.Spans.clip()
 		c.Blocks = g.Blocks.share(names)
 		tl.Goroutines[i] = &c
-		clones[g] = &c
 	}
 	pairOps(b.tl)
 	tl.Channels = make([]*Channel, len(b.tl.Channels))
@@ -118,11 +132,12 @@ func (b *builder) snapshot() *Timeline {
 	tl.Logs = slices.Clip(b.tl.Logs)
 
 	// finish closes the open spans, from the goroutines' states.
+	// Of those that exist now, as they end the others' spans.
 	gs := make([]*gstate, len(b.gs))
 	for n, s := range b.gs {
-		if s != nil {
+		if s != nil && s.state != 0 {
 			c := *s
-			c.g = clones[s.g]
+			c.g = tl.Goroutines[tl.GoroutineIndex(s.g.ID)]
 			gs[n] = &c
 		}
 	}
@@ -133,4 +148,28 @@ func (b *builder) snapshot() *Timeline {
 	sb.finish()
 	tl.Findings = nil // what is blocked now may yet be woken
 	return &tl
+}
+
+// thawed replaces goroutine k of tl, which partial timelines share, with a
+// copy to change, and returns the copy. Its lists copy a chunk before they
+// change it, as a share's do, so that the shared goroutine stays as it is.
+func thawed(tl *Timeline, k int) *Goroutine {
+	g := tl.Goroutines[k]
+	c := *g
+	c.frozen = false
+	c.Spans = g.Spans.clip()
+	c.Blocks = g.Blocks.view()
+	tl.Goroutines[k] = &c
+	return &c
+}
+
+// thaw gives the builder a copy of goroutine id to change, where partial
+// timelines share it (see snapshot), and returns it.
+func (b *builder) thaw(id GID) *Goroutine {
+	g := thawed(b.tl, b.tl.GoroutineIndex(id))
+	g.Blocks.names = b.names
+	if s := b.state(id); s != nil {
+		s.g = g
+	}
+	return g
 }

@@ -22,7 +22,11 @@ func digest(tl *tracer.Timeline) uint64 {
 	mix(int64(tl.Events), int64(tl.Duration), int64(tl.Begin), int64(tl.End),
 		int64(tl.Stacks.Len()), int64(len(tl.Logs)))
 	for _, g := range tl.Goroutines {
-		mix(int64(g.ID), int64(g.Parent), int64(g.Created), int64(g.Ended), int64(len(g.Name)))
+		system := int64(0)
+		if g.System {
+			system = 1
+		}
+		mix(int64(g.ID), int64(g.Parent), int64(g.Created), int64(g.Ended), int64(len(g.Name)), system)
 		for _, s := range g.Spans.All() {
 			mix(int64(s.Start), int64(s.End), int64(s.State), int64(s.Block))
 		}
@@ -51,10 +55,11 @@ func digest(tl *tracer.Timeline) uint64 {
 // detector to see.
 func TestPartialTimelines(t *testing.T) {
 	for _, tc := range []struct {
-		name string
-		data func(t *testing.T) []byte
+		name   string
+		data   func(t *testing.T) []byte
+		shares bool // goroutines end before the last partial timeline
 	}{
-		{"pipeline", func(t *testing.T) []byte { return recordPipeline(t, "-n", "3000") }},
+		{"pipeline", func(t *testing.T) []byte { return recordPipeline(t, "-n", "3000") }, false},
 		// The chat's broadcaster selects while clients send: its
 		// operations are numbered anew at the end of a read.
 		{"chat", func(t *testing.T) []byte {
@@ -65,14 +70,35 @@ func TestPartialTimelines(t *testing.T) {
 				t.Fatal(err)
 			}
 			return buf.Bytes()
-		}},
+		}, false},
+		// Goroutines that end one after another while partial timelines
+		// come, which share them as they are.
+		{"short-lived", func(t *testing.T) []byte {
+			var buf bytes.Buffer
+			if err := probe.Record(context.Background(), &buf, func(ctx context.Context) error {
+				done := make(chan int)
+				for i := range 5000 {
+					go func() { done <- i }()
+					<-done
+				}
+				return nil
+			}, nil); err != nil {
+				t.Fatal(err)
+			}
+			return buf.Bytes()
+		}, true},
 	} {
-		t.Run(tc.name, func(t *testing.T) { checkPartials(t, tc.data(t)) })
+		t.Run(tc.name, func(t *testing.T) {
+			if shared := checkPartials(t, tc.data(t)); tc.shares && shared == 0 {
+				t.Error("no goroutine that ended is shared by the last partial timeline and the whole")
+			}
+		})
 	}
 }
 
 // checkPartials reads data handing out partial timelines and checks them.
-func checkPartials(t *testing.T, data []byte) {
+// It returns how many goroutines the last and the whole timeline share.
+func checkPartials(t *testing.T, data []byte) int {
 	type partial struct {
 		tl     *tracer.Timeline
 		digest uint64
@@ -109,6 +135,18 @@ func checkPartials(t *testing.T, data []byte) {
 	}
 	if d := diff(plain, whole); d != "" {
 		t.Errorf("read with partial timelines, the timeline differs: %s", d)
+	}
+
+	// A goroutine that ended is shared, not copied, by the partial
+	// timelines after its end, and by the whole.
+	shared := 0
+	for _, g := range parts[len(parts)-1].tl.Goroutines {
+		if whole.Goroutine(g.ID) == g {
+			shared++
+			if g.Ended == tracer.NoTime {
+				t.Fatalf("goroutine %d, still there, is shared by the last partial timeline", g.ID)
+			}
+		}
 	}
 
 	prev, prevSteps := 0, 0
@@ -191,4 +229,5 @@ func checkPartials(t *testing.T, data []byte) {
 			}
 		}
 	}
+	return shared
 }

@@ -87,9 +87,17 @@ func diff(a, b *tracer.Timeline) string {
 	}
 	for i, g := range a.Goroutines {
 		h := b.Goroutines[i]
-		gc, hc := *g, *h
-		gc.Spans, gc.Blocks, hc.Spans, hc.Blocks = tracer.Spans{}, tracer.Blocks{}, tracer.Spans{}, tracer.Blocks{}
-		if !reflect.DeepEqual(gc, hc) {
+		// What a Goroutine says but its spans and waits.
+		type head struct {
+			ID, Parent     tracer.GID
+			Name           string
+			Created, Ended tracer.Time
+			GoStack        int32
+			System         bool
+		}
+		gc := head{g.ID, g.Parent, g.Name, g.Created, g.Ended, g.GoStack, g.System}
+		hc := head{h.ID, h.Parent, h.Name, h.Created, h.Ended, h.GoStack, h.System}
+		if gc != hc {
 			return fmt.Sprintf("goroutine %d: %+v, %+v", i, gc, hc)
 		}
 		for k := range min(g.Spans.Len(), h.Spans.Len()) {

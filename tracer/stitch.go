@@ -218,6 +218,9 @@ func (b *builder) stitch(p *builder) {
 		prev := b.state(pg.ID) // its state at the end of the parts before, or nil
 		spans, pblocks := pg.Spans, pg.Blocks
 		g := tl.Goroutine(pg.ID)
+		if g != nil && g.frozen {
+			g = b.thaw(pg.ID)
+		}
 		fresh := g == nil
 		// A goroutine the part began has its waits renumbered as they
 		// are; one older than the trace, waiting when the part began,
