@@ -189,11 +189,21 @@ func (b *builder) goroutine(id GID) *gstate {
 		b.lastG = s
 		return s
 	}
-	g := &Goroutine{
-		ID: id, Parent: NoG, Created: NoTime, Ended: NoTime, GoStack: -1,
-		Blocks: Blocks{names: b.names},
+	var g *Goroutine
+	if i := b.tl.GoroutineIndex(id); i >= 0 {
+		// Named after its end, which only a damaged trace does: its
+		// state went at its end (see forget).
+		g = b.tl.Goroutines[i]
+		if g.frozen {
+			g = b.thaw(id)
+		}
+	} else {
+		g = &Goroutine{
+			ID: id, Parent: NoG, Created: NoTime, Ended: NoTime, GoStack: -1,
+			Blocks: Blocks{names: b.names},
+		}
+		b.tl.addGoroutine(g)
 	}
-	b.tl.addGoroutine(g)
 	s := &gstate{g: g, block: -1, opChan: -1, op: -1, sel: -1, inheritOp: b.cont, inheritSel: b.cont}
 	b.setState(s)
 	b.lastG = s
@@ -206,6 +216,20 @@ func (b *builder) state(id GID) *gstate {
 		return b.gs[n]
 	}
 	return nil
+}
+
+// forget lets go of the state of s's goroutine, which has ended: a trace
+// of go test time has 2 million goroutines, whose states took a tenth of
+// the reading's memory. A builder of a part after the first keeps them,
+// for the stitching (see stitch.go).
+func (b *builder) forget(s *gstate) {
+	if b.cont {
+		return
+	}
+	b.gs[b.ids.number(s.g.ID)] = nil
+	if b.lastG == s {
+		b.lastG = nil
+	}
 }
 
 // setState makes s the builder's state for its goroutine.
@@ -310,6 +334,7 @@ func (b *builder) transition(ev *xtrace.Event, st *xtrace.StateTransition, t Tim
 		s.g.Spans.trim(&b.arena)
 		s.g.Blocks.trim()
 		b.step(Step{Time: t, Kind: StepEnd, G: id})
+		b.forget(s)
 		return
 	case xtrace.GoWaiting:
 		b.openBlock(s, st.Reason, t, stk, from == xtrace.GoUndetermined || restated)

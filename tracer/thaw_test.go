@@ -4,7 +4,8 @@ import "testing"
 
 // TestThaw checks that a goroutine a snapshot shares, having ended, stays
 // as it was when the builder is told of it again, as only a damaged or
-// hostile trace would: the builder changes a copy of its own.
+// hostile trace would: the builder changes a copy of its own, with a state
+// made anew, the first having gone at the goroutine's end.
 func TestThaw(t *testing.T) {
 	b := newBuilder()
 	s := b.goroutine(7)
@@ -13,6 +14,7 @@ func TestThaw(t *testing.T) {
 	s.g.Blocks.setEnd(0, 3, NoG)
 	s.g.Ended = 4
 	s.state = 0
+	b.forget(s)
 	b.events = 5
 	part := b.snapshot()
 	shared := part.Goroutine(7)
@@ -21,8 +23,9 @@ func TestThaw(t *testing.T) {
 	}
 
 	s = b.goroutine(7)
-	if s.g == shared || b.tl.Goroutine(7) != s.g || s.g.frozen {
-		t.Fatal("the builder did not take a copy of the shared goroutine to change")
+	if s.g == shared || b.tl.Goroutine(7) != s.g || s.g.frozen || len(b.tl.Goroutines) != 1 {
+		t.Fatalf("the builder did not take a copy of the shared goroutine to change (%d goroutines)",
+			len(b.tl.Goroutines))
 	}
 	s.g.Ended = NoTime
 	b.appendSpan(&s.g.Spans, Span{Start: 5, End: 6, State: Running, Block: -1})
