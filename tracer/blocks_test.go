@@ -37,8 +37,12 @@ func TestBlocks(t *testing.T) {
 			}
 		}
 	}
+	check("none", nil, nil)
+	if (*Blocks)(nil).share(nil) != nil || (*Blocks)(nil).view() != nil {
+		t.Error("no waits shared as some")
+	}
 	bs := MakeBlocks(want...)
-	check("made", &bs, want)
+	check("made", bs, want)
 	if n := len(bs.names.names); n != 84 {
 		t.Errorf("%d names kept, want 84: 3 reasons by 7 sites by 4 stacks", n)
 	}
@@ -50,9 +54,9 @@ func TestBlocks(t *testing.T) {
 	bs.setEnd(0, want[0].End, 99)
 	bs.setOp(last, 7, 8)
 	bs.add(want[0])
-	check("shared", &c, want)
+	check("shared", c, want)
 	changed := append([]Block(nil), want...)
 	changed[last].End, changed[0].WokenBy = 1<<40, 99
 	changed[last].Chan, changed[last].Op = 7, 8
-	check("changed", &bs, append(changed, want[0]))
+	check("changed", bs, append(changed, want[0]))
 }

@@ -198,10 +198,7 @@ func (b *builder) goroutine(id GID) *gstate {
 			g = b.thaw(id)
 		}
 	} else {
-		g = &Goroutine{
-			ID: id, Parent: NoG, Created: NoTime, Ended: NoTime, GoStack: -1,
-			Blocks: Blocks{names: b.names},
-		}
+		g = &Goroutine{ID: id, Parent: NoG, Created: NoTime, Ended: NoTime, GoStack: -1}
 		b.tl.addGoroutine(g)
 	}
 	s := &gstate{g: g, block: -1, opChan: -1, op: -1, sel: -1, inheritOp: b.cont, inheritSel: b.cont}
@@ -216,6 +213,14 @@ func (b *builder) state(id GID) *gstate {
 		return b.gs[n]
 	}
 	return nil
+}
+
+// waits returns g's waits, made if it has none yet.
+func (b *builder) waits(g *Goroutine) *Blocks {
+	if g.Blocks == nil {
+		g.Blocks = &Blocks{names: b.names}
+	}
+	return g.Blocks
 }
 
 // forget lets go of the state of s's goroutine, which has ended: a trace
@@ -404,7 +409,7 @@ func (b *builder) openBlock(s *gstate, reason string, t Time, stk int32, sinceSt
 		blk.Site = b.sites[stk]
 	}
 	s.block = int32(s.g.Blocks.Len())
-	s.g.Blocks.add(blk)
+	b.waits(s.g).add(blk)
 	if !sinceStart {
 		b.step(Step{Time: t, Kind: StepBlock, G: s.g.ID, Other: NoG, Block: s.block})
 	}

@@ -54,15 +54,15 @@ type Block struct {
 // Goroutine is everything the trace says about one goroutine.
 type Goroutine struct {
 	ID      GID
-	Name    string // start function: outermost frame of its first stack
-	Parent  GID    // the goroutine that created it, or NoG
-	Created Time   // NoTime if it existed before the trace began
-	Ended   Time   // NoTime if it outlived the trace
-	GoStack int32  // its creator's stack at the go statement: index into Timeline.Stacks, or -1
-	System  bool   // a runtime goroutine (see IsSystem)
-	frozen  bool   // shared by partial timelines as it is (see builder.snapshot)
-	Spans   Spans  // one after another, from its first sight to its end or the trace's
-	Blocks  Blocks // its waits, in the order they began; Span.Block indexes them
+	Name    string  // start function: outermost frame of its first stack
+	Parent  GID     // the goroutine that created it, or NoG
+	Created Time    // NoTime if it existed before the trace began
+	Ended   Time    // NoTime if it outlived the trace
+	GoStack int32   // its creator's stack at the go statement: index into Timeline.Stacks, or -1
+	System  bool    // a runtime goroutine (see IsSystem)
+	frozen  bool    // shared by partial timelines as it is (see builder.snapshot)
+	Spans   Spans   // one after another, from its first sight to its end or the trace's
+	Blocks  *Blocks // its waits, in the order they began; Span.Block indexes them; nil for none
 }
 
 // Lives reports whether g may have a span at time t: whether t is not

@@ -102,7 +102,9 @@ func (b *builder) snapshot() *Timeline {
 	names := b.names.snapshot(ids)
 	for i, g := range b.tl.Goroutines {
 		if !g.frozen && g.Ended != NoTime {
-			g.Blocks.names = names
+			if g.Blocks != nil {
+				g.Blocks.names = names
+			}
 			g.System = isSystem(g) // as finish would set it
 			g.frozen = true
 		}
@@ -167,7 +169,9 @@ func thawed(tl *Timeline, k int) *Goroutine {
 // timelines share it (see snapshot), and returns it.
 func (b *builder) thaw(id GID) *Goroutine {
 	g := thawed(b.tl, b.tl.GoroutineIndex(id))
-	g.Blocks.names = b.names
+	if g.Blocks != nil {
+		g.Blocks.names = b.names
+	}
 	if s := b.state(id); s != nil {
 		s.g = g
 	}

@@ -234,7 +234,7 @@ func (b *builder) stitch(p *builder) {
 			// Its spans stay as they are, but for the start of the
 			// first (below); its waits are added anew, in b's numbering.
 			g = pg
-			g.Blocks = Blocks{names: b.names}
+			g.Blocks = nil
 			g.GoStack = stack(g.GoStack)
 			tl.addGoroutine(g)
 		} else {
@@ -324,11 +324,11 @@ func (b *builder) stitch(p *builder) {
 				blk.Select += selOff
 			}
 		}
-		if blocks == nil {
-			g.Blocks.adopt(&pblocks, name, &r)
+		if blocks == nil && pblocks != nil {
+			b.waits(g).adopt(pblocks, name, &r)
 		}
 		for _, blk := range blocks {
-			g.Blocks.add(blk)
+			b.waits(g).add(blk)
 		}
 
 		// Its state at the end of the part, in the stitched numbering;

@@ -68,7 +68,7 @@ func TestTrim(t *testing.T) {
 // go test time has two million goroutines, and at 176 bytes their structs
 // were half its timeline.
 func TestGoroutineSize(t *testing.T) {
-	if n := unsafe.Sizeof(Goroutine{}); n > 160 {
-		t.Errorf("a Goroutine takes %d bytes, more than 160", n)
+	if n := unsafe.Sizeof(Goroutine{}); n > 112 {
+		t.Errorf("a Goroutine takes %d bytes, more than 112", n)
 	}
 }

@@ -273,7 +273,7 @@ func (ix *index) waitOf(ci int32, i int32) int32 {
 	if g == nil {
 		return -1
 	}
-	bs := &g.Blocks
+	bs := g.Blocks
 	b := sort.Search(bs.Len(), func(b int) bool { return bs.At(b).Start >= op.Start })
 	wait := int32(-1)
 	for ; b < bs.Len(); b++ {
