@@ -96,6 +96,7 @@ type chanIndex struct {
 
 func newIndex(tl *tracer.Timeline, showSystem bool) *index {
 	ix := &index{tl: tl, showSystem: showSystem, lives: newLifetimes(tl)}
+	ix.all = make([]*tracer.Goroutine, 0, len(tl.Goroutines))
 	for _, g := range tl.Goroutines {
 		if showSystem || !g.System {
 			ix.all = append(ix.all, g)
@@ -432,6 +433,9 @@ func (ix *index) label(g *tracer.Goroutine, width int) string {
 // contains filter, all of them when it is empty.
 func (ix *index) setFilter(filter string) {
 	ix.filter = filter
+	if cap(ix.rows) < len(ix.all) {
+		ix.rows = make([]*tracer.Goroutine, 0, len(ix.all))
+	}
 	ix.rows = ix.rows[:0]
 	if len(ix.row) != len(ix.tl.Goroutines) {
 		ix.row = make([]int32, len(ix.tl.Goroutines))
