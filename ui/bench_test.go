@@ -292,12 +292,16 @@ func shortLived(n, long int) *tracer.Timeline {
 		tl.Goroutines = append(tl.Goroutines, g)
 		steps = append(steps,
 			tracer.Step{Time: at, Kind: tracer.StepCreate, G: g.ID, Other: 1},
+			tracer.Step{Time: at + 4*tick, Kind: tracer.StepBlock, G: g.ID, Other: tracer.NoG},
 			tracer.Step{Time: at + 14*tick, Kind: tracer.StepWake, G: g.ID, Other: tracer.NoG},
 			tracer.Step{Time: at + 20*tick, Kind: tracer.StepEnd, G: g.ID, Other: tracer.NoG})
 	}
 	for i := range steps {
 		s := &steps[i]
 		s.Chan, s.Op, s.Block, s.Select, s.Log = -1, -1, -1, -1, -1
+		if s.Kind == tracer.StepBlock {
+			s.Block = 0
+		}
 	}
 	slices.SortStableFunc(steps, func(a, b tracer.Step) int { return cmp.Compare(a.Time, b.Time) })
 	tl.Steps = tracer.MakeSteps(steps...)

@@ -3,7 +3,6 @@ package ui
 import (
 	"bytes"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -249,62 +248,6 @@ func slots(values []string, capacity int) string {
 	}
 	fmt.Fprintf(&b, "]  %d/%d", len(values), capacity)
 	return b.String()
-}
-
-// siteGroup is the goroutines waiting on one kind of operation at one
-// place in the program.
-type siteGroup struct {
-	what  string   // "chan receive at server.go:88"
-	n     int      // how many wait there
-	names []string // the first maxSiteNames of them, in lane order
-}
-
-// maxSiteNames is how many of a site's goroutines a group names: more
-// than a line of the pane holds. A server's trace can have thousands
-// waiting at one site, and naming them all took most of a step's time.
-const maxSiteNames = 40
-
-// waitingBySite groups the goroutines of rows that wait at time t on
-// another goroutine (a channel, a select, a lock) by reason and site,
-// the sites where most wait first. This is what a trace without
-// annotations says of who waits for whom.
-func waitingBySite(rows []*tracer.Goroutine, t tracer.Time) []siteGroup {
-	type site struct{ reason, at string }
-	var groups []siteGroup
-	index := map[site]int{}
-	last, lastI := site{}, -1 // most goroutines wait where the one before did
-	for _, g := range rows {
-		sp, ok := spanAt(g, t)
-		if !ok || sp.State != tracer.Waiting || sp.Block < 0 {
-			continue
-		}
-		reason, where := g.Blocks.Where(int(sp.Block))
-		at := site{reason, where}
-		i := lastI
-		if at != last || i < 0 {
-			switch waitLook(reason) {
-			case lookSend, lookRecv, lookSelect, lookSync:
-			default:
-				continue
-			}
-			if i, ok = index[at]; !ok {
-				what := reason
-				if where != "" {
-					what += " at " + where
-				}
-				i = len(groups)
-				index[at] = i
-				groups = append(groups, siteGroup{what: what})
-			}
-			last, lastI = at, i
-		}
-		gr := &groups[i]
-		if gr.n++; len(gr.names) < maxSiteNames {
-			gr.names = append(gr.names, fmt.Sprintf("%s g%d", tracer.ShortName(g.Name), g.ID))
-		}
-	}
-	slices.SortStableFunc(groups, func(a, b siteGroup) int { return b.n - a.n })
-	return groups
 }
 
 // stepLine renders a step as the steps panel lists it.

@@ -39,10 +39,8 @@ type index struct {
 	chans []chanIndex // by index in tl.Channels
 	lives lifetimes   // who lives when
 
-	livingBuf struct { // livingRows' room
-		rows []int32
-		gs   []*tracer.Goroutine
-	}
+	living []int32 // livingLanes' room
+	census census  // who waits where at the step shown last (see waitingAt)
 }
 
 // The lists of the index by goroutine.
@@ -433,6 +431,7 @@ func (ix *index) label(g *tracer.Goroutine, width int) string {
 // contains filter, all of them when it is empty.
 func (ix *index) setFilter(filter string) {
 	ix.filter = filter
+	ix.census.ok = false // the lanes change
 	if cap(ix.rows) < len(ix.all) {
 		ix.rows = make([]*tracer.Goroutine, 0, len(ix.all))
 	}
@@ -464,23 +463,19 @@ func (ix *index) window() (tracer.Time, tracer.Time) {
 	return max(from-pad, 0), to + pad
 }
 
-// livingRows returns the lanes whose goroutines live at time t, in lane
+// livingLanes returns the lanes whose goroutines live at time t, in
 // order. The slice is the index's own, good until the next call: the
-// channels pane asks at every frame, for as many as all the goroutines.
-func (ix *index) livingRows(t tracer.Time) []*tracer.Goroutine {
-	rows := ix.livingBuf.rows[:0]
+// channels pane counts them, for as many as all the goroutines.
+func (ix *index) livingLanes(t tracer.Time) []int32 {
+	lanes := ix.living[:0]
 	ix.lives.at(t, func(i int32) {
 		if r := ix.row[i]; r >= 0 {
-			rows = append(rows, r)
+			lanes = append(lanes, r)
 		}
 	})
-	slices.Sort(rows)
-	gs := ix.livingBuf.gs[:0]
-	for _, r := range rows {
-		gs = append(gs, ix.rows[r])
-	}
-	ix.livingBuf.rows, ix.livingBuf.gs = rows, gs
-	return gs
+	slices.Sort(lanes)
+	ix.living = lanes
+	return lanes
 }
 
 // spanAt returns the span of g covering time t, or false when g did not

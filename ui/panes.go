@@ -133,7 +133,7 @@ func (r *replay) channelLines(width, height int) []line {
 // the goroutines waiting on channels, selects and locks at time t, grouped
 // by what they wait on and where, the largest group first.
 func (r *replay) siteLines(width, height int, t tracer.Time) []line {
-	groups := waitingBySite(r.ix.livingRows(t), t)
+	groups := r.ix.waitingAt(t)
 	if len(groups) == 0 {
 		return []line{
 			{fit("no annotated channels; nobody waits", width), styleDim},

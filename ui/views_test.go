@@ -98,13 +98,13 @@ func TestLivingRows(t *testing.T) {
 		ix := newIndex(tl, false)
 		ix.setFilter(filter)
 		for _, at := range []tracer.Time{0, 1, 9, 10, 50, 100, 499, 500, 899, 900, 906, 999, 1000} {
-			var want []*tracer.Goroutine
-			for _, g := range ix.rows {
+			var want []int32
+			for lane, g := range ix.rows {
 				if g.Lives(at) {
-					want = append(want, g)
+					want = append(want, int32(lane))
 				}
 			}
-			if got := ix.livingRows(at); !slices.Equal(got, want) {
+			if got := ix.livingLanes(at); !slices.Equal(got, want) {
 				t.Errorf("filter %q, at %d: got %d lanes living, want %d", filter, at, len(got), len(want))
 			}
 		}
