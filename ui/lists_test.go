@@ -67,6 +67,11 @@ func TestGlists(t *testing.T) {
 	if got := l.of(-1); got != nil {
 		t.Errorf("list -1 is %v, want none", got)
 	}
+	// Lists all empty take no room.
+	empty := newGlists(make([]int32, 3))
+	if empty.start != nil || empty.data != nil || empty.of(2) != nil {
+		t.Errorf("empty lists take room or hold something: %+v", empty)
+	}
 }
 
 // TestOpEndAndWaitAgreeWithScan checks the lookups of an operation's
