@@ -33,3 +33,6 @@ func ReadSplit(data []byte) (*Timeline, int, error) {
 	}
 	return tl, len(parts), err
 }
+
+// ReaderFor is readerFor: the reader that x/exp/trace reads r through.
+var ReaderFor = readerFor

@@ -2,7 +2,6 @@ package tracer
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -34,15 +33,6 @@ const minSplit = 4 << 20
 // MB one of the pipeline), so a trace is split only where there are four
 // cores or more.
 const coresPerPart = 2
-
-// The batch header bytes of the trace format: a batch of events, a batch
-// of an experiment's data, and the end of a generation (Go 1.26).
-const (
-	evEventBatch        = 1
-	evExperimentalBatch = 49
-	evEndOfGeneration   = 52
-	maxBatchSize        = 64 << 10
-)
 
 // splittable returns r as an io.ReaderAt with its size, if it is one that
 // has not been read from yet, or nil.
@@ -158,43 +148,17 @@ func generations(ra io.ReaderAt, size int64) []int64 {
 	}
 	var gens []int64
 	var last uint64
-	buf := make([]byte, 2+4*binary.MaxVarintLen64)
+	buf := make([]byte, maxBatchHeader)
 	for off := int64(headerLen); off < size; {
 		n, _ := ra.ReadAt(buf, off)
-		h := buf[:n]
-		if n == 0 {
+		h, ok := parseBatchHeader(buf[:n])
+		if !ok || h.size > maxBatchSize || !h.end && h.gen < last {
 			return nil
 		}
-		i := 1
-		switch h[0] {
-		case evEndOfGeneration:
-			off++
-			continue
-		case evExperimentalBatch:
-			i = 2
-		case evEventBatch:
-		default:
-			return nil
+		if !h.end && h.gen > last {
+			gens, last = append(gens, off), h.gen
 		}
-		var fields [4]uint64 // generation, M, time, size
-		for f := range fields {
-			if i > len(h) {
-				return nil
-			}
-			v, k := binary.Uvarint(h[i:])
-			if k <= 0 {
-				return nil
-			}
-			fields[f], i = v, i+k
-		}
-		gen, batch := fields[0], fields[3]
-		if gen < last || batch > maxBatchSize {
-			return nil
-		}
-		if gen > last {
-			gens, last = append(gens, off), gen
-		}
-		off += int64(i) + int64(batch)
+		off += int64(h.len) + int64(h.size)
 	}
 	return gens
 }

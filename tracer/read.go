@@ -219,7 +219,7 @@ var errStopped = errors.New("tracer: stopped")
 // of events, and stopping with errStopped when it returns false. It
 // returns nil at the end of the trace, or the reader's error.
 func (b *builder) fold(r io.Reader, before func() bool) error {
-	xr, err := newReader(r)
+	xr, err := newReader(readerFor(r))
 	if err != nil {
 		return err
 	}
@@ -346,16 +346,11 @@ const headerLen = 16
 // wraps ErrBroken when header does not begin a trace, or begins one of a
 // format Read cannot read.
 func HeaderVersion(header []byte) (string, error) {
-	rest, ok := bytes.CutPrefix(header, []byte("go 1."))
-	digits := 0
-	for digits < len(rest) && digits < 3 && '0' <= rest[digits] && rest[digits] <= '9' {
-		digits++
-	}
-	if !ok || digits == 0 || !bytes.HasPrefix(rest[digits:], []byte(" trace\x00")) {
+	minor, ok := headerMinor(header)
+	if !ok {
 		return "", fmt.Errorf("tracer: %w: not a Go execution trace: "+
 			"it does not begin with \"go 1.N trace\"", ErrBroken)
 	}
-	minor, _ := strconv.Atoi(string(rest[:digits]))
 	version := "go 1." + strconv.Itoa(minor)
 	if !slices.Contains(formats, minor) {
 		return version, fmt.Errorf("tracer: %w: unsupported trace format %s: "+
@@ -363,6 +358,21 @@ func HeaderVersion(header []byte) (string, error) {
 			ErrBroken, version, formats[len(formats)-1])
 	}
 	return version, nil
+}
+
+// headerMinor returns N of the "go 1.N trace" that begins a trace, and
+// whether header begins so.
+func headerMinor(header []byte) (int, bool) {
+	rest, ok := bytes.CutPrefix(header, []byte("go 1."))
+	digits := 0
+	for digits < len(rest) && digits < 3 && '0' <= rest[digits] && rest[digits] <= '9' {
+		digits++
+	}
+	if !ok || digits == 0 || !bytes.HasPrefix(rest[digits:], []byte(" trace\x00")) {
+		return 0, false
+	}
+	minor, _ := strconv.Atoi(string(rest[:digits]))
+	return minor, true
 }
 
 // formats are the minor versions of the trace formats x/exp/trace reads:
