@@ -25,6 +25,10 @@ import (
 // data when its copy begins. An io.EOF then ends only a read that a copy
 // made, and batchBounds reads on after it.
 //
+// That rests on how x/exp/trace reads: through bufio.NewReader, which
+// takes readerFor's bufio.Reader as it is, and a copy with io.CopyN into
+// a bytes.Buffer. TestBatchBounds checks both, and the events read.
+//
 // A trace of a format before Go 1.22, which has no batches, and what
 // follows damage that batchBounds cannot read past, it passes on as they
 // are, for the reader to read or to report.

@@ -1,6 +1,7 @@
 package tracer_test
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/binary"
 	"io"
@@ -26,6 +27,12 @@ func TestBatchBounds(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join("testdata", "*.trace"))
 	if len(files) < 6 {
 		t.Fatalf("testdata holds %d traces, want the formats' and the recorded ones", len(files))
+	}
+	// x/exp/trace's NewReader reads through bufio.NewReader(r), which is
+	// r itself for a bufio.Reader as big as its default: the one whose
+	// reads batchBounds tells from a copy's.
+	if br := tracer.ReaderFor(bytes.NewReader(pipeline.Bytes())); bufio.NewReader(br) != br {
+		t.Fatal("bufio.NewReader wraps the reader for x/exp/trace in one of its own")
 	}
 	traces := map[string][]byte{"pipeline -n 3000": pipeline.Bytes()}
 	for _, f := range files {
