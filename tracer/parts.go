@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -139,11 +138,8 @@ func generations(ra io.ReaderAt, size int64) []int64 {
 	if _, err := ra.ReadAt(head[:], 0); err != nil {
 		return nil
 	}
-	version, err := HeaderVersion(head[:])
-	if err != nil {
-		return nil
-	}
-	if minor, _ := strconv.Atoi(version[len("go 1."):]); minor < 22 {
+	minor, _ := headerMinor(head[:])
+	if _, err := HeaderVersion(head[:]); err != nil || minor < 22 {
 		return nil
 	}
 	var gens []int64
