@@ -107,15 +107,23 @@ func (b *batchBounds) Read(p []byte) (int, error) {
 }
 
 // next reads the header of the next batch, reporting false at the end of
-// the input or where it holds no header batchBounds knows.
+// the input or where it holds no header batchBounds knows. It waits for no
+// byte the header does not need: on a stream, the byte that ends a
+// generation may be the last sent for a while.
 func (b *batchBounds) next() bool {
-	h, _ := b.r.Peek(maxBatchHeader)
-	head, ok := parseBatchHeader(h)
-	if !ok || head.size > 1<<40 {
-		return false
+	for n := min(max(b.r.Buffered(), 1), maxBatchHeader); ; n++ {
+		h, err := b.r.Peek(n)
+		if head, ok := parseBatchHeader(h); ok {
+			if head.size > 1<<40 {
+				return false
+			}
+			b.data, b.left, b.size = false, int64(head.len), int64(head.size)
+			return true
+		}
+		if err != nil || n >= maxBatchHeader {
+			return false
+		}
 	}
-	b.data, b.left, b.size = false, int64(head.len), int64(head.size)
-	return true
 }
 
 // batchHeader is what the header of a batch says.

@@ -7,7 +7,9 @@ import (
 	"io"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	xtrace "golang.org/x/exp/trace"
 
@@ -157,4 +159,86 @@ func batchHeader(kind byte, r io.ByteReader) (size uint64, err error) {
 		}
 	}
 	return size, nil
+}
+
+// TestBatchBoundsStream reads a trace from a stream that stops after the
+// byte that ends a generation, as a live one may for a while, and checks
+// that all the events of that generation are read before the stream goes
+// on: the reader waits for no byte that the trace reader does not.
+func TestBatchBoundsStream(t *testing.T) {
+	data := readTestdata(t, "tracegen-gens-go1.26.trace")
+	first := -1 // where the first generation's end is behind
+	for at := 16; at < len(data); {
+		kind := data[at]
+		if kind == 52 {
+			first = at + 1
+			break
+		}
+		r := bytes.NewReader(data[at+1:])
+		size, err := batchHeader(kind, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		at = len(data) - r.Len() + int(size)
+	}
+	if first < 0 || first == len(data) {
+		t.Fatalf("no generation ends before the trace does")
+	}
+	// The events of the first generation, without the sync event that
+	// the reader makes of the end of the input: on the stream, the next
+	// generation's first event comes in its place.
+	want := events(t, bytes.NewReader(data[:first]))
+	if !strings.Contains(want[len(want)-1], " Sync ") {
+		t.Fatalf("the last event of a generation read alone is %s, not the trace's end", want[len(want)-1])
+	}
+	want = want[:len(want)-1]
+
+	pr, pw := io.Pipe()
+	got := make(chan string)
+	done := make(chan error, 1)
+	stop := make(chan struct{})
+	defer func() {
+		close(stop) // for a test that failed: the goroutines end
+		pr.Close()
+	}()
+	go func() {
+		defer close(got)
+		xr, err := xtrace.NewReader(tracer.ReaderFor(pr))
+		for err == nil {
+			var ev xtrace.Event
+			if ev, err = xr.ReadEvent(); err == nil {
+				select {
+				case got <- ev.String():
+				case <-stop:
+					return
+				}
+			}
+		}
+		done <- err
+	}()
+	go pw.Write(data[:first])
+	for i := range want {
+		select {
+		case ev := <-got:
+			if ev != want[i] {
+				t.Fatalf("event %d: got %s, want %s", i, ev, want[i])
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("read %d events of the first generation's %d, then waited for more of the stream", i, len(want))
+		}
+	}
+	go func() {
+		pw.Write(data[first:])
+		pw.Close()
+	}()
+	n := len(want)
+	for range got {
+		n++
+	}
+	if err := <-done; err != io.EOF {
+		t.Fatalf("after %d events: %v", n, err)
+	}
+	if all := events(t, bytes.NewReader(data)); n != len(all) {
+		t.Errorf("read %d events from the stream, want %d", n, len(all))
+	}
 }
