@@ -15,6 +15,8 @@ import (
 	"testing"
 	"testing/iotest"
 
+	"go.uber.org/goleak"
+
 	"github.com/gocspviz/gocspviz/scenarios"
 	"github.com/gocspviz/gocspviz/tracer"
 	"github.com/gocspviz/gocspviz/tracer/probe"
@@ -51,7 +53,9 @@ func TestMain(m *testing.M) {
 			os.Exit(1)
 		}
 	}
-	os.Exit(m.Run())
+	// No test leaves a goroutine behind: the decoder's, the parts' and
+	// the recorded scenarios' end with their reading.
+	goleak.VerifyTestMain(m)
 }
 
 // writeTestdata records the traces in testdata: tracegen under each
