@@ -31,6 +31,12 @@
 //     trace (goroutine 1), its first stack.
 //   - A select with one case and no default blocks with reason
 //     "chan send" or "chan receive", not "select".
+//   - From Go 1.22 on, a trace after its 16-byte header is a run of
+//     batches, each a header (its kind, for an experiment's batch the
+//     experiment, then the generation, the thread, the time and the data's
+//     size in varints) and its data; Go 1.26 ends a generation with a byte
+//     alone. The parts and the reader's bounds on
+//     a batch's copy (see parts.go and bounds.go) rely on that framing.
 //
 // Probe annotations (see package probe for their format) are user log
 // events; the receive-to-send pairing is exact, by sequence number, and is
