@@ -53,21 +53,10 @@ type siteGroup struct {
 // waiting at one site, and naming them all took most of a step's time.
 const maxSiteNames = 40
 
-// waitingBySite groups the goroutines of rows that wait at time t on
-// another goroutine (a channel, a select, a lock) by reason and site,
-// the sites where most wait first. This is what a trace without
-// annotations says of who waits for whom.
-func waitingBySite(rows []*tracer.Goroutine, t tracer.Time) []siteGroup {
-	var c census
-	c.reset(rows)
-	for lane, g := range rows {
-		c.look(int32(lane), g, t)
-	}
-	return c.groups()
-}
-
-// waitingAt returns the census of the lanes at time t (see
-// waitingBySite), moved from the one before when it can be.
+// waitingAt returns who of the lanes waits at time t on another goroutine
+// (a channel, a select, a lock), grouped by reason and site, the sites
+// where most wait first: what a trace without annotations says of who
+// waits for whom. The census is moved from the one before when it can be.
 func (ix *index) waitingAt(t tracer.Time) []siteGroup {
 	c := &ix.census
 	steps := &ix.tl.Steps

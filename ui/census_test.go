@@ -58,3 +58,14 @@ func TestCensusMoves(t *testing.T) {
 		}
 	}
 }
+
+// waitingBySite is the census of rows at time t counted anew, what
+// waitingAt must agree with.
+func waitingBySite(rows []*tracer.Goroutine, t tracer.Time) []siteGroup {
+	var c census
+	c.reset(rows)
+	for lane, g := range rows {
+		c.look(int32(lane), g, t)
+	}
+	return c.groups()
+}
