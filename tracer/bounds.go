@@ -57,14 +57,18 @@ const (
 	evEndOfGeneration   = 52
 
 	maxBatchSize = 64 << 10 // what the runtime writes at most
+
+	// readAhead is the size of the buffer a trace is read through from
+	// its source, which batchBounds peeks at.
+	readAhead = 64 << 10
 )
 
 // readerFor returns the reader that x/exp/trace should read r through:
 // one that keeps its batches in buffers of their own sizes.
 func readerFor(r io.Reader) *bufio.Reader {
 	br, ok := r.(*bufio.Reader)
-	if !ok || br.Size() < 64<<10 {
-		br = bufio.NewReaderSize(r, 64<<10)
+	if !ok || br.Size() < readAhead {
+		br = bufio.NewReaderSize(r, readAhead)
 	}
 	b := &batchBounds{r: br, left: headerLen}
 	header, _ := br.Peek(headerLen)

@@ -178,7 +178,7 @@ func readWhole(r io.Reader, progress func(read, total int64), partial *partials)
 
 	// Check the header here, to say plainly what is wrong with input that
 	// is no trace, or a trace of a format the reader does not know.
-	br := bufio.NewReaderSize(cr, 64<<10)
+	br := bufio.NewReaderSize(cr, readAhead)
 	header, err := br.Peek(headerLen)
 	if err != nil && cr.err != nil {
 		return nil, fmt.Errorf("tracer: %w", cr.err)
