@@ -18,7 +18,6 @@ import (
 // wait begins and ends with; a move past more than censusMoves steps
 // counts anew.
 type census struct {
-	rows  []*tracer.Goroutine // the lanes counted
 	at    []int32             // by lane: the site its goroutine waits at, or -1
 	sites []censusSite        // every site met, waited at now or not
 	index map[censusKey]int32 // the sites by reason and place
@@ -63,9 +62,9 @@ func (ix *index) waitingAt(t tracer.Time) []siteGroup {
 	from, to := steps.Search(c.t+1), steps.Search(t+1) // the steps between, in (c.t, t] or (t, c.t]
 	switch {
 	case !c.ok || max(from-to, to-from) > censusMoves:
-		c.reset(ix.rows)
+		c.reset(len(ix.rows))
 		for _, lane := range ix.livingLanes(t) {
-			c.look(lane, ix.rows[lane], t)
+			c.look(lane, ix.lane(int(lane)), t)
 		}
 	default:
 		for i := min(from, to); i < max(from, to); i++ {
@@ -79,13 +78,13 @@ func (ix *index) waitingAt(t tracer.Time) []siteGroup {
 		}
 	}
 	c.t, c.ok = t, true
-	return c.groups()
+	return c.groups(ix)
 }
 
-// reset empties the census, to count the lanes rows.
-func (c *census) reset(rows []*tracer.Goroutine) {
-	if len(c.at) != len(rows) {
-		c.at = make([]int32, len(rows))
+// reset empties the census, to count n lanes.
+func (c *census) reset(n int) {
+	if len(c.at) != n {
+		c.at = make([]int32, n)
 		for i := range c.at {
 			c.at[i] = -1
 		}
@@ -99,7 +98,7 @@ func (c *census) reset(rows []*tracer.Goroutine) {
 	for i := range c.sites {
 		c.sites[i].lanes = c.sites[i].lanes[:0]
 	}
-	c.rows, c.ok = rows, false
+	c.ok = false
 }
 
 // look counts lane's goroutine g where it waits at time t, if it does.
@@ -155,7 +154,7 @@ func (c *census) leave(lane int32) {
 
 // groups returns the sites waited at, those where most wait first, and
 // of those where as many wait, the one with the first lane.
-func (c *census) groups() []siteGroup {
+func (c *census) groups(ix *index) []siteGroup {
 	var sites []*censusSite
 	for i := range c.sites {
 		if len(c.sites[i].lanes) > 0 {
@@ -169,7 +168,7 @@ func (c *census) groups() []siteGroup {
 	for i, s := range sites {
 		gr := siteGroup{what: s.what, n: len(s.lanes)}
 		for _, lane := range s.lanes[:min(len(s.lanes), maxSiteNames)] {
-			g := c.rows[lane]
+			g := ix.lane(int(lane))
 			gr.names = append(gr.names, fmt.Sprintf("%s g%d", tracer.ShortName(g.Name), g.ID))
 		}
 		groups[i] = gr

@@ -45,7 +45,7 @@ func TestCensusMoves(t *testing.T) {
 			counted := 0
 			for _, i := range at {
 				tm := steps.Time(i)
-				got, want := ix.waitingAt(tm), waitingBySite(ix.rows, tm)
+				got, want := ix.waitingAt(tm), waitingBySite(ix, tm)
 				if !slices.EqualFunc(got, want, same) {
 					t.Fatalf("%s, lanes %+v, at step %d (%d): moved, %v; counted anew, %v",
 						tc.name, lanes, i, tm, got, want)
@@ -59,13 +59,13 @@ func TestCensusMoves(t *testing.T) {
 	}
 }
 
-// waitingBySite is the census of rows at time t counted anew, what
+// waitingBySite is the census of ix's lanes at time t counted anew, what
 // waitingAt must agree with.
-func waitingBySite(rows []*tracer.Goroutine, t tracer.Time) []siteGroup {
+func waitingBySite(ix *index, t tracer.Time) []siteGroup {
 	var c census
-	c.reset(rows)
-	for lane, g := range rows {
-		c.look(int32(lane), g, t)
+	c.reset(len(ix.rows))
+	for lane := range ix.rows {
+		c.look(int32(lane), ix.lane(lane), t)
 	}
-	return c.groups()
+	return c.groups(ix)
 }

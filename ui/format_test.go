@@ -424,6 +424,12 @@ func TestNextMark(t *testing.T) {
 	}
 }
 
+// lanesOf returns the index of a timeline of the goroutines gs, whose
+// lanes are gs in order when their ids ascend and they were made at once.
+func lanesOf(gs []*tracer.Goroutine) *index {
+	return newIndex(&tracer.Timeline{Goroutines: gs}, false)
+}
+
 func TestWaitingBySite(t *testing.T) {
 	waiting := func(id tracer.GID, name, reason, site string) *tracer.Goroutine {
 		return &tracer.Goroutine{
@@ -441,7 +447,7 @@ func TestWaitingBySite(t *testing.T) {
 		waiting(4, "main.nap", "sleep", "nap.go:3"),
 		running,
 	}
-	got := waitingBySite(rows, 50)
+	got := waitingBySite(lanesOf(rows), 50)
 	want := []siteGroup{
 		{what: "chan receive at server.go:88", n: 2, names: []string{"server g1", "server g3"}},
 		{what: "chan send at work.go:12", n: 1, names: []string{"worker g2"}},
@@ -456,12 +462,12 @@ func TestWaitingBySite(t *testing.T) {
 	for id := range tracer.GID(maxSiteNames + 10) {
 		rows = append(rows, waiting(100+id, "main.pooled", "sync.Mutex.Lock", "pool.go:7"))
 	}
-	got = waitingBySite(rows, 50)
+	got = waitingBySite(lanesOf(rows), 50)
 	if len(got) != 3 || got[0].what != "sync.Mutex.Lock at pool.go:7" || got[0].n != maxSiteNames+10 ||
 		len(got[0].names) != maxSiteNames || got[0].names[0] != "pooled g100" || !same(got[1], want[0]) {
 		t.Errorf("with %d more waiting at one site: got %v", maxSiteNames+10, got)
 	}
-	if got := waitingBySite(rows, 200); len(got) != 0 {
+	if got := waitingBySite(lanesOf(rows), 200); len(got) != 0 {
 		t.Errorf("after the spans: got %v, want no groups", got)
 	}
 }
@@ -525,8 +531,8 @@ func TestGroupByParent(t *testing.T) {
 	ix := newIndex(tl, false)
 	ix.groupByParent()
 	var got []string
-	for _, r := range ix.rows {
-		got = append(got, strings.TrimRight(ix.label(r, 12), " "))
+	for lane := range ix.rows {
+		got = append(got, strings.TrimRight(ix.label(ix.lane(lane), 12), " "))
 	}
 	want := []string{"f g1", " f g5", "  f g7", " f g6", "f g8"}
 	if !slices.Equal(got, want) {

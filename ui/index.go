@@ -22,12 +22,15 @@ type index struct {
 	tl         *tracer.Timeline
 	showSystem bool
 
-	all    []*tracer.Goroutine // the goroutines shown, in order of creation or as a tree
-	depth  map[tracer.GID]int  // a goroutine's depth in the tree; nil when not grouped
-	filter string              // lanes show the goroutines whose label has this
-	rows   []*tracer.Goroutine // the lanes: all, filtered
-	row    []int32             // by index in tl.Goroutines: the goroutine's lane, or -1
-	steps  shownSteps          // the steps shown, numbers of tl.Steps
+	// The goroutines as indexes in tl.Goroutines, not pointers: half the
+	// room, and nothing for the collector to scan, on a trace of millions.
+	all      []int32            // the goroutines shown, in order of creation or as a tree
+	depth    map[tracer.GID]int // a goroutine's depth in the tree; nil when not grouped
+	filter   string             // lanes show the goroutines whose label has this
+	rows     []int32            // the lanes: all, or filtered
+	filtered []int32            // rows' room when filtered, kept from one filter to the next
+	row      []int32            // by index in tl.Goroutines: the goroutine's lane, or -1
+	steps    shownSteps         // the steps shown, numbers of tl.Steps
 
 	// By index in tl.Goroutines: positions in steps, ascending, of each
 	// goroutine's own steps, of the wake-ups and creations of it, and of
@@ -94,10 +97,10 @@ type chanIndex struct {
 
 func newIndex(tl *tracer.Timeline, showSystem bool) *index {
 	ix := &index{tl: tl, showSystem: showSystem, lives: newLifetimes(tl)}
-	ix.all = make([]*tracer.Goroutine, 0, len(tl.Goroutines))
-	for _, g := range tl.Goroutines {
+	ix.all = make([]int32, 0, len(tl.Goroutines))
+	for i, g := range tl.Goroutines {
 		if showSystem || !g.System {
-			ix.all = append(ix.all, g)
+			ix.all = append(ix.all, int32(i))
 		}
 	}
 	ix.byCreation()
@@ -361,7 +364,9 @@ func (ch *chanIndex) showing(c *tracer.Channel, t tracer.Time, k int32, visit fu
 // byCreation orders the lanes by creation, as they are when not grouped,
 // with the filter's lanes shown.
 func (ix *index) byCreation() {
-	slices.SortStableFunc(ix.all, func(a, b *tracer.Goroutine) int {
+	gs := ix.tl.Goroutines
+	slices.SortStableFunc(ix.all, func(i, j int32) int {
+		a, b := gs[i], gs[j]
 		return cmp.Or(cmp.Compare(a.Created, b.Created), cmp.Compare(a.ID, b.ID))
 	})
 	ix.depth = nil
@@ -372,39 +377,44 @@ func (ix *index) byCreation() {
 // that created it, children in order of creation; depth says how deep each
 // is. A goroutine whose creator is not shown is a root.
 func (ix *index) groupByParent() {
+	gs := ix.tl.Goroutines
 	shown := make(map[tracer.GID]bool, len(ix.all))
-	for _, g := range ix.all {
-		shown[g.ID] = true
+	for _, i := range ix.all {
+		shown[gs[i].ID] = true
 	}
-	children := map[tracer.GID][]*tracer.Goroutine{}
-	var roots []*tracer.Goroutine
-	for _, g := range ix.all {
-		if g.Parent != tracer.NoG && shown[g.Parent] && g.Parent != g.ID {
-			children[g.Parent] = append(children[g.Parent], g)
+	children := map[tracer.GID][]int32{}
+	var roots []int32
+	for _, i := range ix.all {
+		if g := gs[i]; g.Parent != tracer.NoG && shown[g.Parent] && g.Parent != g.ID {
+			children[g.Parent] = append(children[g.Parent], i)
 		} else {
-			roots = append(roots, g)
+			roots = append(roots, i)
 		}
 	}
 
 	// Depth first, without recursion: a program may nest goroutines
 	// deeply (a walker per directory).
 	ix.depth = make(map[tracer.GID]int, len(ix.all))
-	ordered := make([]*tracer.Goroutine, 0, len(ix.all))
+	ordered := make([]int32, 0, len(ix.all))
 	stack := slices.Clone(roots)
 	slices.Reverse(stack)
 	for len(stack) > 0 {
-		g := stack[len(stack)-1]
+		i := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		ordered = append(ordered, g)
-		kids := children[g.ID]
-		for i := len(kids) - 1; i >= 0; i-- {
-			ix.depth[kids[i].ID] = ix.depth[g.ID] + 1
-			stack = append(stack, kids[i])
+		ordered = append(ordered, i)
+		id := gs[i].ID
+		kids := children[id]
+		for k := len(kids) - 1; k >= 0; k-- {
+			ix.depth[gs[kids[k]].ID] = ix.depth[id] + 1
+			stack = append(stack, kids[k])
 		}
 	}
 	ix.all = ordered
 	ix.setFilter(ix.filter)
 }
+
+// lane returns the goroutine of lane i.
+func (ix *index) lane(i int) *tracer.Goroutine { return ix.tl.Goroutines[ix.rows[i]] }
 
 // rowOf returns the lane of goroutine id, or -1.
 func (ix *index) rowOf(id tracer.GID) int {
@@ -428,27 +438,33 @@ func (ix *index) label(g *tracer.Goroutine, width int) string {
 }
 
 // setFilter shows as lanes the goroutines whose label (see laneFilter)
-// contains filter, all of them when it is empty.
+// contains filter, all of them when it is empty: then the lanes are all
+// itself, without a copy.
 func (ix *index) setFilter(filter string) {
 	ix.filter = filter
 	ix.census.ok = false // the lanes change
-	if cap(ix.rows) < len(ix.all) {
-		ix.rows = make([]*tracer.Goroutine, 0, len(ix.all))
-	}
-	ix.rows = ix.rows[:0]
 	if len(ix.row) != len(ix.tl.Goroutines) {
 		ix.row = make([]int32, len(ix.tl.Goroutines))
 	}
 	for i := range ix.row {
 		ix.row[i] = -1
 	}
+	if filter == "" {
+		ix.rows = ix.all
+		for lane, i := range ix.all {
+			ix.row[i] = int32(lane)
+		}
+		return
+	}
+	ix.rows = ix.filtered[:0]
 	lf := newLaneFilter(filter)
-	for _, g := range ix.all {
-		if lf.matches(g) {
-			ix.row[ix.tl.GoroutineIndex(g.ID)] = int32(len(ix.rows))
-			ix.rows = append(ix.rows, g)
+	for _, i := range ix.all {
+		if lf.matches(ix.tl.Goroutines[i]) {
+			ix.row[i] = int32(len(ix.rows))
+			ix.rows = append(ix.rows, i)
 		}
 	}
+	ix.filtered = ix.rows
 }
 
 // stepAt returns the position in ix.steps of the last shown step at or

@@ -268,7 +268,7 @@ func (r *replay) mouse(ev *tcell.EventMouse, action tview.MouseAction) (
 			if row := r.lanes.rowAt(y); row >= 0 {
 				r.sel = row
 				if t, ok := r.lanes.timeAt(x); ok {
-					r.moveToLaneTime(r.ix.rows[row].ID, t)
+					r.moveToLaneTime(r.ix.lane(row).ID, t)
 				}
 			}
 		case paneSteps:

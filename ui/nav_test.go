@@ -82,7 +82,7 @@ func TestMoves(t *testing.T) {
 func TestMatching(t *testing.T) {
 	ix := newIndex(navTimeline(), false)
 	ix.setFilter("PROD")
-	if len(ix.rows) != 1 || ix.rows[0].ID != 3 {
+	if len(ix.rows) != 1 || ix.lane(0).ID != 3 {
 		t.Fatalf("got %d lanes for filter PROD, want the producer's alone", len(ix.rows))
 	}
 	for _, tc := range []struct {
@@ -96,7 +96,7 @@ func TestMatching(t *testing.T) {
 	}
 
 	// By id too, and the empty filter shows every lane.
-	if ix.setFilter("g2"); len(ix.rows) != 1 || ix.rows[0].ID != 2 {
+	if ix.setFilter("g2"); len(ix.rows) != 1 || ix.lane(0).ID != 2 {
 		t.Errorf("got %d lanes for filter g2, want the consumer's alone", len(ix.rows))
 	}
 	if ix.setFilter(""); len(ix.rows) != 3 {

@@ -314,7 +314,7 @@ func (r *replay) selected() *tracer.Goroutine {
 	if r.sel < 0 || r.sel >= len(r.ix.rows) {
 		return nil
 	}
-	return r.ix.rows[r.sel]
+	return r.ix.lane(r.sel)
 }
 
 // selectRow moves the lane selection to row i, kept in range.

@@ -47,7 +47,7 @@ func (v *lanesView) Draw(screen tcell.Screen) {
 	curCol := timeCol(step.Time, from, to, cols)
 	lanes := make([]*tracer.Goroutine, len(shown))
 	for k, i := range shown {
-		lanes[k] = r.ix.rows[i]
+		lanes[k] = r.ix.lane(i)
 	}
 	v.prepare(lanes, from, to, cols)
 	var drawn uint16 // the looks drawn, for the legend
@@ -94,7 +94,7 @@ func (v *lanesView) timeAt(x int) (tracer.Time, bool) {
 // drew.
 func (v *lanesView) drawLane(screen tcell.Screen, x, y, cols, i int, from, to tracer.Time, curCol int) uint16 {
 	r := v.r
-	g := r.ix.rows[i]
+	g := r.ix.lane(i)
 	style := styleText
 	if g.ID == r.step().G {
 		style = styleCurrent

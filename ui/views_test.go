@@ -99,8 +99,8 @@ func TestLivingRows(t *testing.T) {
 		ix.setFilter(filter)
 		for _, at := range []tracer.Time{0, 1, 9, 10, 50, 100, 499, 500, 899, 900, 906, 999, 1000} {
 			var want []int32
-			for lane, g := range ix.rows {
-				if g.Lives(at) {
+			for lane := range ix.rows {
+				if ix.lane(lane).Lives(at) {
 					want = append(want, int32(lane))
 				}
 			}
@@ -130,8 +130,8 @@ func TestGroupToggle(t *testing.T) {
 	r := newReplay(tl, Options{Title: "test"})
 	ids := func() []tracer.GID {
 		var out []tracer.GID
-		for _, g := range r.ix.rows {
-			out = append(out, g.ID)
+		for lane := range r.ix.rows {
+			out = append(out, r.ix.lane(lane).ID)
 		}
 		return out
 	}
