@@ -2,6 +2,7 @@ package ui
 
 import (
 	"iter"
+	"math/bits"
 	"slices"
 	"sort"
 )
@@ -124,4 +125,31 @@ func (l *glists) of(g int32) []int32 {
 	}
 	from, to := l.start[g], l.start[g+1]
 	return l.data[from:to:to]
+}
+
+// bitset is a set of small integers from 0, a bit each.
+type bitset []uint64
+
+// newBitset returns an empty set for the integers below n.
+func newBitset(n int) bitset { return make(bitset, (n+63)/64) }
+
+func (b bitset) set(i int)      { b[i/64] |= 1 << (i % 64) }
+func (b bitset) has(i int) bool { return b[i/64]&(1<<(i%64)) != 0 }
+
+// lastIn returns the greatest member of b in [from, to), or -1. It looks
+// at a word of 64 at a time.
+func (b bitset) lastIn(from, to int) int {
+	for to > from {
+		w := (to - 1) / 64
+		word := b[w] & (1<<((to-1)%64+1) - 1) // to-1 and below
+		lo := w * 64
+		if lo < from {
+			word &^= 1<<(from-lo) - 1
+		}
+		if word != 0 {
+			return lo + bits.Len64(word) - 1
+		}
+		to = lo
+	}
+	return -1
 }

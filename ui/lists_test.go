@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -71,6 +72,56 @@ func TestGlists(t *testing.T) {
 	empty := newGlists(make([]int32, 3))
 	if empty.start != nil || empty.data != nil || empty.of(2) != nil {
 		t.Errorf("empty lists take room or hold something: %+v", empty)
+	}
+}
+
+func TestBitsetLastIn(t *testing.T) {
+	const n = 200
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, density := range []int{0, 1, 10, 50, 100} {
+		b := newBitset(n)
+		for i := range n {
+			if rng.IntN(100) < density {
+				b.set(i)
+			}
+		}
+		for from := 0; from <= n; from++ {
+			for to := from; to <= n; to++ {
+				want := -1
+				for i := to - 1; i >= from; i-- {
+					if b.has(i) {
+						want = i
+						break
+					}
+				}
+				if got := b.lastIn(from, to); got != want {
+					t.Fatalf("density %d%%: lastIn(%d, %d) = %d, want %d", density, from, to, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestWokenAtOrBefore checks the lookup of a goroutine's last wake-up or
+// creation against a scan of the steps shown, on a recorded pipeline,
+// for every goroutine at every position.
+func TestWokenAtOrBefore(t *testing.T) {
+	ix := newIndex(pipeline(t, "-n", "30"), false)
+	edges := 0
+	for _, g := range ix.tl.Goroutines {
+		want := -1
+		for pos := range ix.steps.Len() {
+			if s := ix.stepOf(pos); s.G == g.ID && isEdge(s) {
+				want = pos
+				edges++
+			}
+			if got := ix.wokenAtOrBefore(g.ID, pos); got != want {
+				t.Fatalf("g%d at %d: got %d, want %d", g.ID, pos, got, want)
+			}
+		}
+	}
+	if edges == 0 {
+		t.Fatal("no wake-up or creation is shown: the test tests nothing")
 	}
 }
 

@@ -86,7 +86,7 @@ func (ix *index) wakeBack(pos int) (int, string) {
 		}
 		g, bound = s.Other, pos-1
 	}
-	to := atOrBefore(ix.wokenAt(g), bound)
+	to := ix.wokenAtOrBefore(g, bound)
 	if to < 0 {
 		return -1, "no wake-up of " + ix.tl.Name(g) + " before this step"
 	}
@@ -148,7 +148,7 @@ func (ix *index) wokeIn(s tracer.Step, other int32) (int, string) {
 	if blk.WokenBy != s.G || blk.End == tracer.NoTime {
 		return -1, ix.tl.Name(s.G) + " woke nobody here: " + name + " was woken by another"
 	}
-	ps := ix.wokenAt(op.G)
+	ps := ix.stepsOf(op.G)
 	i, _ := slices.BinarySearchFunc(ps, blk.End, func(p int32, t tracer.Time) int {
 		return cmp.Compare(ix.timeAt(int(p)), t)
 	})
