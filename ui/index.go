@@ -32,15 +32,14 @@ type index struct {
 	row      []int32            // by index in tl.Goroutines: the goroutine's lane, or -1
 	steps    shownSteps         // the steps shown, numbers of tl.Steps
 
-	// By index in tl.Goroutines: positions in steps, ascending, of each
-	// goroutine's own steps and of the wake-ups and creations it made;
-	// and its marks, the steps (numbers of tl.Steps) at which it
-	// completed channel operations or logged, drawn on its lane. See
-	// stepsOf and the others. edges has a bit for each item of the lists
-	// of steps, set for a wake-up or creation of its goroutine: a list of
-	// those took 24 MB on a trace of 2 million goroutines, the bits 1.5.
-	lists [nLists]glists
-	edges bitset
+	// By index in tl.Goroutines: the marks of each goroutine, the steps
+	// (numbers of tl.Steps) at which it completed channel operations or
+	// logged, drawn on its lane.
+	markLists glists
+
+	// nav has the lists the keys that move along a goroutine's steps or
+	// wake-ups need, which the views do not: nil until made (see navs).
+	nav *navLists
 
 	chans []chanIndex // by index in tl.Channels
 	lives lifetimes   // who lives when
@@ -49,22 +48,50 @@ type index struct {
 	census census  // who waits where at the step shown last (see waitingAt)
 }
 
-// The lists of the index by goroutine.
-const (
-	listSteps = iota
-	listWoke
-	listMarks
-	nLists
-)
+// navLists are the lists of an index that only keys need. By index in
+// tl.Goroutines: positions in the index's steps, ascending, of each
+// goroutine's own steps and of the wake-ups and creations it made. edges
+// has a bit for each item of steps, set for a wake-up or creation of its
+// goroutine: a list of those took 24 MB on a trace of 2 million
+// goroutines, the bits 1.5. They are most of an index: 82 MB of 106 for
+// that trace.
+type navLists struct {
+	tl         *tracer.Timeline
+	showSystem bool
+	steps      glists
+	woke       glists
+	edges      bitset
+}
+
+// navs returns the index's navigation lists, made now if they are not yet.
+// The replay of a trace being loaded is handed them apart (see Load).
+func (ix *index) navs() *navLists {
+	if ix.nav == nil {
+		ix.nav = scanSteps(ix.tl, ix.showSystem, false, true).nav
+	}
+	return ix.nav
+}
+
+// adoptNav takes nav as the index's navigation lists if they are this
+// index's and it has none yet, and reports whether it did.
+func (ix *index) adoptNav(nav *navLists) bool {
+	if ix.nav != nil || nav.tl != ix.tl || nav.showSystem != ix.showSystem {
+		return false
+	}
+	ix.nav = nav
+	return true
+}
 
 // stepsOf returns the positions of goroutine g's steps.
-func (ix *index) stepsOf(g tracer.GID) []int32 { return ix.list(listSteps, g) }
+func (ix *index) stepsOf(g tracer.GID) []int32 {
+	return ix.navs().steps.of(int32(ix.tl.GoroutineIndex(g)))
+}
 
 // wokenAtOrBefore returns the position of the last wake-up or creation
 // of g at or before pos, or -1.
 func (ix *index) wokenAtOrBefore(g tracer.GID, pos int) int {
-	gi := int32(ix.tl.GoroutineIndex(g))
-	ps := ix.lists[listSteps].of(gi)
+	nav, gi := ix.navs(), int32(ix.tl.GoroutineIndex(g))
+	ps := nav.steps.of(gi)
 	n, found := slices.BinarySearch(ps, int32(pos)) // ps[:n] lie before pos
 	if found {
 		n++
@@ -72,21 +99,21 @@ func (ix *index) wokenAtOrBefore(g tracer.GID, pos int) int {
 	if n == 0 {
 		return -1
 	}
-	from := int(ix.lists[listSteps].start[gi])
-	if k := ix.edges.lastIn(from, from+n); k >= 0 {
+	from := int(nav.steps.start[gi])
+	if k := nav.edges.lastIn(from, from+n); k >= 0 {
 		return int(ps[k-from])
 	}
 	return -1
 }
 
 // woke returns the positions of the wake-ups and creations g made.
-func (ix *index) woke(g tracer.GID) []int32 { return ix.list(listWoke, g) }
+func (ix *index) woke(g tracer.GID) []int32 {
+	return ix.navs().woke.of(int32(ix.tl.GoroutineIndex(g)))
+}
 
 // marks returns the numbers of the steps marked on g's lane.
-func (ix *index) marks(g tracer.GID) []int32 { return ix.list(listMarks, g) }
-
-func (ix *index) list(l int, g tracer.GID) []int32 {
-	return ix.lists[l].of(int32(ix.tl.GoroutineIndex(g)))
+func (ix *index) marks(g tracer.GID) []int32 {
+	return ix.markLists.of(int32(ix.tl.GoroutineIndex(g)))
 }
 
 // chanIndex is what channelAt needs to find the operations that show in a
@@ -113,7 +140,14 @@ type chanIndex struct {
 	open     [][]int32 // open[c]: operations before c*every that show at its first step
 }
 
+// newIndex returns the index of tl, with its navigation lists.
 func newIndex(tl *tracer.Timeline, showSystem bool) *index {
+	return makeIndex(tl, showSystem, true)
+}
+
+// makeIndex returns the index of tl, with its navigation lists when nav,
+// else without: navs makes them when first asked.
+func makeIndex(tl *tracer.Timeline, showSystem, nav bool) *index {
 	ix := &index{tl: tl, showSystem: showSystem, lives: newLifetimes(tl)}
 	ix.all = make([]int32, 0, len(tl.Goroutines))
 	for i, g := range tl.Goroutines {
@@ -126,41 +160,55 @@ func newIndex(tl *tracer.Timeline, showSystem bool) *index {
 	// The steps shown, the marks on the lanes, and when each channel
 	// operation completed, which the checkpoints turn into when it no
 	// longer shows.
+	sc := scanSteps(tl, showSystem, true, nav)
+	ix.steps, ix.markLists, ix.nav = sc.steps, sc.marks, sc.nav
 	ix.chans = make([]chanIndex, len(tl.Channels))
-	opEnd := make([][]int32, len(tl.Channels))
-	for ci, c := range tl.Channels {
-		opEnd[ci] = make([]int32, c.Ops.Len())
-		for i := range opEnd[ci] {
-			opEnd[ci][i] = never
-		}
-	}
-	ix.indexSteps(opEnd)
 	for ci, c := range tl.Channels {
 		// Checkpoints a square root of the operations apart, at least
 		// 64: a query scans at most that many, and the checkpoints cost
 		// as much.
-		ix.chans[ci].checkpoint(tl, c, opEnd[ci], max(64, int(math.Sqrt(float64(c.Ops.Len())))))
+		ix.chans[ci].checkpoint(tl, c, sc.opEnd[ci], max(64, int(math.Sqrt(float64(c.Ops.Len())))))
 	}
 	return ix
 }
 
-// indexSteps lists the steps shown, each goroutine's steps, wake-ups and
-// marks, and in opEnd the step at which each channel operation completed.
-// A trace has millions of steps: it looks each step's goroutines up in the
-// timeline's index once, through a cache of the last few, and counts first
-// to make lists of the right length (lists grown by append took several
-// times their size, and a lookup for each list of each step, most of the
-// index's time). A goroutine no step names has empty lists, which take 4
-// bytes each.
-func (ix *index) indexSteps(opEnd [][]int32) {
-	tl := ix.tl
+// stepScan is what scanSteps makes of a timeline's steps.
+type stepScan struct {
+	// When asked for the views: the steps shown, the marks of each
+	// goroutine, and the step at which each channel operation completed,
+	// or never.
+	steps shownSteps
+	marks glists
+	opEnd [][]int32
+
+	nav *navLists // when asked for
+}
+
+// scanSteps goes through tl's steps to make what the views need of them
+// when views, and the navigation lists when nav. A trace has millions of
+// steps: it looks each step's goroutines up in the timeline's index once,
+// through a cache of the last few, and counts first to make lists of the
+// right length (lists grown by append took several times their size, and
+// a lookup for each list of each step, most of the index's time). A
+// goroutine no step names has empty lists, which take 4 bytes each.
+func scanSteps(tl *tracer.Timeline, showSystem, views, nav bool) stepScan {
+	const (
+		listMarks = iota
+		listSteps
+		listWoke
+		nLists
+	)
 	var lens [nLists][]int32
-	for l := range lens {
-		lens[l] = make([]int32, len(tl.Goroutines))
+	if views {
+		lens[listMarks] = make([]int32, len(tl.Goroutines))
+	}
+	if nav {
+		lens[listSteps] = make([]int32, len(tl.Goroutines))
+		lens[listWoke] = make([]int32, len(tl.Goroutines))
 	}
 	shownG := make([]bool, len(tl.Goroutines)) // the goroutine's steps are shown
 	for i, g := range tl.Goroutines {
-		shownG[i] = ix.showSystem || !g.System
+		shownG[i] = showSystem || !g.System
 	}
 	// The goroutines met last, by their ids' low bits: a pipeline's
 	// steps go round a few goroutines.
@@ -181,10 +229,10 @@ func (ix *index) indexSteps(opEnd [][]int32) {
 		if g < 0 {
 			continue // not in the timeline, which Read never makes
 		}
-		if isMark(s) {
+		if views && isMark(s) {
 			lens[listMarks][g]++
 		}
-		if shownG[g] {
+		if nav && shownG[g] {
 			lens[listSteps][g]++
 			if isEdge(s) {
 				if o := of(s.Other); o >= 0 {
@@ -193,42 +241,70 @@ func (ix *index) indexSteps(opEnd [][]int32) {
 			}
 		}
 	}
+	var lists [nLists]glists
 	var fill [nLists][]int32 // where each list is filled to
-	for l := range ix.lists {
-		ix.lists[l] = newGlists(lens[l])
-		fill[l] = slices.Clone(ix.lists[l].start)
+	for l := range lists {
+		if lens[l] != nil {
+			lists[l] = newGlists(lens[l])
+			fill[l] = slices.Clone(lists[l].start)
+		}
 	}
-	ix.edges = newBitset(len(ix.lists[listSteps].data))
+	var sc stepScan
+	if views {
+		sc.opEnd = make([][]int32, len(tl.Channels))
+		for ci, c := range tl.Channels {
+			sc.opEnd[ci] = make([]int32, c.Ops.Len())
+			for i := range sc.opEnd[ci] {
+				sc.opEnd[ci][i] = never
+			}
+		}
+	}
+	var edges bitset
+	if nav {
+		edges = newBitset(len(lists[listSteps].data))
+	}
 	put := func(l int, g, v int32) int32 {
 		at := fill[l][g]
-		ix.lists[l].data[at] = v
+		lists[l].data[at] = v
 		fill[l][g]++
 		return at
 	}
+	pos := int32(0) // the position of the next step shown
 	for i, s := range tl.Steps.All() {
-		if s.Chan >= 0 && s.Op >= 0 {
-			opEnd[s.Chan][s.Op] = int32(i)
+		if views && s.Chan >= 0 && s.Op >= 0 {
+			sc.opEnd[s.Chan][s.Op] = int32(i)
 		}
 		g := of(s.G)
 		if g < 0 {
 			continue
 		}
-		if isMark(s) {
+		if views && isMark(s) {
 			put(listMarks, g, int32(i))
 		}
-		if shownG[g] {
-			pos := int32(ix.steps.Len())
-			ix.steps.add(int32(i))
+		if !shownG[g] {
+			continue
+		}
+		if views {
+			sc.steps.add(int32(i))
+		}
+		if nav {
 			at := put(listSteps, g, pos)
 			if isEdge(s) {
-				ix.edges.set(int(at))
+				edges.set(int(at))
 				if o := of(s.Other); o >= 0 {
 					put(listWoke, o, pos)
 				}
 			}
 		}
+		pos++
 	}
-	ix.steps.done()
+	sc.steps.done()
+	sc.marks = lists[listMarks]
+	if nav {
+		sc.nav = &navLists{tl: tl, showSystem: showSystem,
+			steps: lists[listSteps], woke: lists[listWoke], edges: edges}
+	}
+	return sc
 }
 
 // isMark reports whether step s is drawn as a mark on its goroutine's

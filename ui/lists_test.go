@@ -125,6 +125,37 @@ func TestWokenAtOrBefore(t *testing.T) {
 	}
 }
 
+// TestNavListsApart checks that an index made without its navigation
+// lists, handed them apart as the replay of a loading trace is, is the
+// index made with them, and that it refuses another index's lists.
+func TestNavListsApart(t *testing.T) {
+	tl := pipeline(t, "-n", "30")
+	for _, system := range []bool{false, true} {
+		whole, apart := newIndex(tl, system), makeIndex(tl, system, false)
+		if apart.nav != nil {
+			t.Fatal("an index made without navigation lists has them")
+		}
+		if apart.adoptNav(scanSteps(tl, !system, false, true).nav) {
+			t.Error("an index took the navigation lists of the other goroutines shown")
+		}
+		if !apart.adoptNav(scanSteps(tl, system, false, true).nav) {
+			t.Fatal("an index refused its navigation lists")
+		}
+		same := func(a, b glists) bool { return slices.Equal(a.start, b.start) && slices.Equal(a.data, b.data) }
+		if !same(apart.nav.steps, whole.nav.steps) || !same(apart.nav.woke, whole.nav.woke) ||
+			!slices.Equal(apart.nav.edges, whole.nav.edges) || !same(apart.markLists, whole.markLists) {
+			t.Errorf("showing the runtime's goroutines %v: lists made apart differ from those made at once", system)
+		}
+		if len(whole.nav.steps.data) != whole.steps.Len() || len(whole.nav.woke.data) == 0 {
+			t.Errorf("%d steps listed of %d shown, %d wake-ups: the test tests too little",
+				len(whole.nav.steps.data), whole.steps.Len(), len(whole.nav.woke.data))
+		}
+		if other := newIndex(tl, system); other.adoptNav(apart.nav) {
+			t.Error("an index with navigation lists took others")
+		}
+	}
+}
+
 // TestOpEndAndWaitAgreeWithScan checks the lookups of an operation's
 // completing step, its wait and the receive that got a send's value
 // against a scan of every step, wait and operation.

@@ -44,7 +44,8 @@ func TestLoadShowsProgressThenReplay(t *testing.T) {
 
 // TestLoadReplaysWhatIsRead has the loader hand over the first half of a
 // timeline, steps through it, and checks that the whole, once loaded,
-// keeps the cursor at the same step.
+// keeps the cursor at the same step, and that the keys following a
+// goroutine work once its lists, made after, have come.
 func TestLoadReplaysWhatIsRead(t *testing.T) {
 	whole := pipeline(t)
 	part := *whole
@@ -79,6 +80,21 @@ func TestLoadReplaysWhatIsRead(t *testing.T) {
 	}
 	if after := currentStep(t, f); after != before {
 		t.Errorf("the current step changed when the whole timeline came:\nbefore: %s\nafter:  %s", before, after)
+	}
+
+	// The keys' lists come after the whole timeline: the header says so
+	// until they have, and then the keys that use them go where they go
+	// in a replay of the whole from the start.
+	for n = h.count() - 1; strings.Contains(h.frameAfter(n).text(), "indexing"); n++ {
+	}
+	got := currentStep(t, h.keys("]", "]", "["))
+	direct := start(t, whole)
+	want := currentStep(t, direct.keys("Right", "Right", "Right", "]", "]", "["))
+	if err := direct.stop(); err != nil {
+		t.Fatal(err)
+	}
+	if got != want || got == before {
+		t.Errorf("lane keys after loading went to\n%s\nwhere a replay of the whole goes to\n%s\n(from %s)", got, want, before)
 	}
 	if err := h.stop(); err != nil {
 		t.Errorf("got %v from Load, want nil", err)

@@ -47,7 +47,8 @@ func measureUI(path string) error {
 		if first == 0 && strings.Contains(header, "step ") {
 			first = time.Since(start)
 		}
-		if whole == 0 && loaded.Load() && strings.Contains(header, "step ") && !strings.Contains(header, "loading") {
+		if whole == 0 && loaded.Load() && strings.Contains(header, "step ") && !strings.Contains(header, "loading") &&
+			!strings.Contains(header, "indexing") {
 			whole = time.Since(start)
 			sim.InjectKey(tcell.KeyRune, 'q', tcell.ModNone)
 		}
