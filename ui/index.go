@@ -198,13 +198,13 @@ func scanSteps(tl *tracer.Timeline, showSystem, views, nav bool) stepScan {
 		listWoke
 		nLists
 	)
-	var lens [nLists][]int32
+	var lists [nLists]glists
 	if views {
-		lens[listMarks] = make([]int32, len(tl.Goroutines))
+		lists[listMarks] = newGlists(len(tl.Goroutines))
 	}
 	if nav {
-		lens[listSteps] = make([]int32, len(tl.Goroutines))
-		lens[listWoke] = make([]int32, len(tl.Goroutines))
+		lists[listSteps] = newGlists(len(tl.Goroutines))
+		lists[listWoke] = newGlists(len(tl.Goroutines))
 	}
 	shownG := make([]bool, len(tl.Goroutines)) // the goroutine's steps are shown
 	for i, g := range tl.Goroutines {
@@ -230,24 +230,19 @@ func scanSteps(tl *tracer.Timeline, showSystem, views, nav bool) stepScan {
 			continue // not in the timeline, which Read never makes
 		}
 		if views && isMark(s) {
-			lens[listMarks][g]++
+			lists[listMarks].count(g)
 		}
 		if nav && shownG[g] {
-			lens[listSteps][g]++
+			lists[listSteps].count(g)
 			if isEdge(s) {
 				if o := of(s.Other); o >= 0 {
-					lens[listWoke][o]++
+					lists[listWoke].count(o)
 				}
 			}
 		}
 	}
-	var lists [nLists]glists
-	var fill [nLists][]int32 // where each list is filled to
 	for l := range lists {
-		if lens[l] != nil {
-			lists[l] = newGlists(lens[l])
-			fill[l] = slices.Clone(lists[l].start)
-		}
+		lists[l].open()
 	}
 	var sc stepScan
 	if views {
@@ -263,12 +258,6 @@ func scanSteps(tl *tracer.Timeline, showSystem, views, nav bool) stepScan {
 	if nav {
 		edges = newBitset(len(lists[listSteps].data))
 	}
-	put := func(l int, g, v int32) int32 {
-		at := fill[l][g]
-		lists[l].data[at] = v
-		fill[l][g]++
-		return at
-	}
 	pos := int32(0) // the position of the next step shown
 	for i, s := range tl.Steps.All() {
 		if views && s.Chan >= 0 && s.Op >= 0 {
@@ -279,7 +268,7 @@ func scanSteps(tl *tracer.Timeline, showSystem, views, nav bool) stepScan {
 			continue
 		}
 		if views && isMark(s) {
-			put(listMarks, g, int32(i))
+			lists[listMarks].put(g, int32(i))
 		}
 		if !shownG[g] {
 			continue
@@ -288,11 +277,11 @@ func scanSteps(tl *tracer.Timeline, showSystem, views, nav bool) stepScan {
 			sc.steps.add(int32(i))
 		}
 		if nav {
-			at := put(listSteps, g, pos)
+			at := lists[listSteps].put(g, pos)
 			if isEdge(s) {
 				edges.set(int(at))
 				if o := of(s.Other); o >= 0 {
-					put(listWoke, o, pos)
+					lists[listWoke].put(o, pos)
 				}
 			}
 		}

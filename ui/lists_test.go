@@ -52,13 +52,18 @@ func TestShownSteps(t *testing.T) {
 // TestGlists checks lists filled one after another, some empty.
 func TestGlists(t *testing.T) {
 	want := [][]int32{{3, 4}, nil, {1}, nil, {5, 6, 7}}
-	lens := make([]int32, len(want))
-	for g, l := range want {
-		lens[g] = int32(len(l))
-	}
-	l := newGlists(lens)
+	l := newGlists(len(want))
 	for g, items := range want {
-		copy(l.data[l.start[g]:], items)
+		for range items {
+			l.count(int32(g))
+		}
+	}
+	l.open()
+	// Put in another order than the lists', each list's items in order.
+	for _, g := range []int32{4, 2, 0} {
+		for _, v := range want[g] {
+			l.put(g, v)
+		}
 	}
 	for g, items := range want {
 		if got := l.of(int32(g)); !slices.Equal(got, items) || cap(got) != len(items) {
@@ -69,7 +74,8 @@ func TestGlists(t *testing.T) {
 		t.Errorf("list -1 is %v, want none", got)
 	}
 	// Lists all empty take no room.
-	empty := newGlists(make([]int32, 3))
+	empty := newGlists(3)
+	empty.open()
 	if empty.start != nil || empty.data != nil || empty.of(2) != nil {
 		t.Errorf("empty lists take room or hold something: %+v", empty)
 	}

@@ -49,8 +49,8 @@ func Load(load Loader, o Options) (err error) {
 	var latest atomic.Pointer[result]
 	results := make(chan result, 1)
 	navs := make(chan *navLists, 1)
-	shown := make(chan struct{}) // closed once the loop has let go of the partial timelines
-	var woken atomic.Bool // a wake-up is queued
+	shown := make(chan struct{}) // closed once the loop holds no partial timeline
+	var woken atomic.Bool        // a wake-up is queued
 	wake := func() {
 		if !woken.Swap(true) {
 			app.QueueEvent(tcell.NewEventKey(wakeKey, 0, tcell.ModNone))
