@@ -87,9 +87,9 @@ func TestLoadReplaysWhatIsRead(t *testing.T) {
 	// in a replay of the whole from the start.
 	for n = h.count() - 1; strings.Contains(h.frameAfter(n).text(), "indexing"); n++ {
 	}
-	got := currentStep(t, h.keys("]", "]", "["))
+	got := currentStep(t, h.keys("]"))
 	direct := start(t, whole)
-	want := currentStep(t, direct.keys("Right", "Right", "Right", "]", "]", "["))
+	want := currentStep(t, direct.keys("Right", "Right", "Right", "]"))
 	if err := direct.stop(); err != nil {
 		t.Fatal(err)
 	}
