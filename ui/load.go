@@ -88,6 +88,10 @@ func Load(load Loader, o Options) (err error) {
 		case <-ctx.Done():
 			return
 		}
+		// What the partial timelines held goes back to the system
+		// first, as the reader's did: the replay of go test time then
+		// peaked at 831-853 MB rather than 852-857, 0.1 s later.
+		debug.FreeOSMemory()
 		navs <- scanSteps(tl, false, false, true).nav
 		wake()
 	}()

@@ -374,6 +374,9 @@ func (r *replay) setTimeline(tl *tracer.Timeline, ix *index) {
 		ix = newIndex(tl, r.ix.showSystem)
 	}
 	r.tl, r.ix = tl, r.withLanes(ix, r.ix.depth != nil)
+	// The lanes' cache would hold the old index until the next frame;
+	// the loader waits for it to go (see Load).
+	r.lanes.cache = laneCache{}
 	if r.ix.steps.Len() > 0 {
 		r.cur = r.ix.stepAt(findStep(tl, at))
 	}
