@@ -53,7 +53,7 @@ type index struct {
 // goroutine's own steps and of the wake-ups and creations it made. edges
 // has a bit for each item of steps, set for a wake-up or creation of its
 // goroutine: a list of those took 24 MB on a trace of 2 million
-// goroutines, the bits 1.5. They are most of an index: 82 MB of 106 for
+// goroutines, the bits 1.5. They are most of an index: 82 MiB of 106 for
 // that trace.
 type navLists struct {
 	tl         *tracer.Timeline
