@@ -67,7 +67,7 @@ type navLists struct {
 // The replay of a trace being loaded is handed them apart (see Load).
 func (ix *index) navs() *navLists {
 	if ix.nav == nil {
-		ix.nav = scanSteps(ix.tl, ix.showSystem, false, true).nav
+		ix.nav = scanSteps(ix.tl, ix.showSystem, false, true, nil).nav
 	}
 	return ix.nav
 }
@@ -160,7 +160,7 @@ func makeIndex(tl *tracer.Timeline, showSystem, nav bool) *index {
 	// The steps shown, the marks on the lanes, and when each channel
 	// operation completed, which the checkpoints turn into when it no
 	// longer shows.
-	sc := scanSteps(tl, showSystem, true, nav)
+	sc := scanSteps(tl, showSystem, true, nav, nil)
 	ix.steps, ix.markLists, ix.nav = sc.steps, sc.marks, sc.nav
 	ix.chans = make([]chanIndex, len(tl.Channels))
 	for ci, c := range tl.Channels {
@@ -185,13 +185,25 @@ type stepScan struct {
 }
 
 // scanSteps goes through tl's steps to make what the views need of them
-// when views, and the navigation lists when nav. A trace has millions of
+// when views, and the navigation lists when nav. If stop is closed before
+// it is done, it stops, and returns nothing. A trace has millions of
 // steps: it looks each step's goroutines up in the timeline's index once,
 // through a cache of the last few, and counts first to make lists of the
 // right length (lists grown by append took several times their size, and
 // a lookup for each list of each step, most of the index's time). A
 // goroutine no step names has empty lists, which take 4 bytes each.
-func scanSteps(tl *tracer.Timeline, showSystem, views, nav bool) stepScan {
+func scanSteps(tl *tracer.Timeline, showSystem, views, nav bool, stop <-chan struct{}) stepScan {
+	stopped := func(i int) bool {
+		if i%(1<<16) != 0 || stop == nil {
+			return false
+		}
+		select {
+		case <-stop:
+			return true
+		default:
+			return false
+		}
+	}
 	const (
 		listMarks = iota
 		listSteps
@@ -224,7 +236,10 @@ func scanSteps(tl *tracer.Timeline, showSystem, views, nav bool) stepScan {
 		}
 		return cacheAt[c]
 	}
-	for _, s := range tl.Steps.All() {
+	for i, s := range tl.Steps.All() {
+		if stopped(i) {
+			return stepScan{}
+		}
 		g := of(s.G)
 		if g < 0 {
 			continue // not in the timeline, which Read never makes
@@ -260,6 +275,9 @@ func scanSteps(tl *tracer.Timeline, showSystem, views, nav bool) stepScan {
 	}
 	pos := int32(0) // the position of the next step shown
 	for i, s := range tl.Steps.All() {
+		if stopped(i) {
+			return stepScan{}
+		}
 		if views && s.Chan >= 0 && s.Op >= 0 {
 			sc.opEnd[s.Chan][s.Op] = int32(i)
 		}

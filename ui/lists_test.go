@@ -141,10 +141,10 @@ func TestNavListsApart(t *testing.T) {
 		if apart.nav != nil {
 			t.Fatal("an index made without navigation lists has them")
 		}
-		if apart.adoptNav(scanSteps(tl, !system, false, true).nav) {
+		if apart.adoptNav(scanSteps(tl, !system, false, true, nil).nav) {
 			t.Error("an index took the navigation lists of the other goroutines shown")
 		}
-		if !apart.adoptNav(scanSteps(tl, system, false, true).nav) {
+		if !apart.adoptNav(scanSteps(tl, system, false, true, nil).nav) {
 			t.Fatal("an index refused its navigation lists")
 		}
 		same := func(a, b glists) bool { return slices.Equal(a.start, b.start) && slices.Equal(a.data, b.data) }
@@ -158,6 +158,11 @@ func TestNavListsApart(t *testing.T) {
 		}
 		if other := newIndex(tl, system); other.adoptNav(apart.nav) {
 			t.Error("an index with navigation lists took others")
+		}
+		stop := make(chan struct{})
+		close(stop)
+		if sc := scanSteps(tl, system, true, true, stop); sc.nav != nil || sc.steps.Len() != 0 {
+			t.Error("a scan told to stop made lists")
 		}
 	}
 }

@@ -92,8 +92,10 @@ func Load(load Loader, o Options) (err error) {
 		// first, as the reader's did: the replay of go test time then
 		// peaked at 831-853 MB rather than 852-857, 0.1 s later.
 		debug.FreeOSMemory()
-		navs <- scanSteps(tl, false, false, true).nav
-		wake()
+		if nav := scanSteps(tl, false, false, true, ctx.Done()).nav; nav != nil {
+			navs <- nav
+			wake()
+		}
 	}()
 
 	// Until there is a timeline, keys stop the loading; then they go to
