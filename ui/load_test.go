@@ -37,6 +37,9 @@ func TestLoadShowsProgressThenReplay(t *testing.T) {
 	close(release)
 	f := h.frameWith(n, "goroutines")
 	wantText(t, f, "counter", "squarer", "naturals")
+	if strings.Contains(f.text(), "indexing") {
+		t.Errorf("a trace loaded before any partial timeline is indexed apart:\n%s", f.text())
+	}
 	if err := h.stop(); err != nil {
 		t.Errorf("got %v from Load, want nil", err)
 	}
