@@ -43,17 +43,17 @@
 //
 // Load runs the loading on a goroutine of its own while the loop shows its
 // progress, then the timeline read so far, which the user may step through
-// while the rest loads. That goroutine never waits for the loop to take
-// an event: it wakes it with a key event that no terminal sends, at most one queued at a time
-// (QueueEvent waits only when the queue is full), and hands over the
-// timelines, each with the index the views need, made off the loop. The
-// loop takes the newest and moves the cursor to the same step in it. The
-// whole trace's index comes without the lists that only the keys following
-// a goroutine need: the loader waits until the loop has shown the whole
-// and let go of the partial timelines, or until it is cancelled, as it is
-// once the loop has ended, then makes those lists and hands
-// them over too (a key that needs them sooner makes them itself): they
-// are most of an index, and are not made beside the last partial
-// timeline's. Quitting while loading cancels the loader's context, and Load
-// returns only after the loader has.
+// while the rest loads. That goroutine never waits for the loop to take an
+// event: it wakes it with a key event that no terminal sends, at most one
+// queued at a time (QueueEvent waits only when the queue is full), and
+// hands over the timelines, each with the index the views need, made off
+// the loop. The loop takes the newest and moves the cursor to the same step
+// in it. After partial timelines, the whole trace's index comes without the
+// lists that only the keys following a goroutine need: the loader waits
+// until the loop has shown the whole and let go of the partial timelines,
+// or until it is cancelled, as it is once the loop has ended, then makes
+// those lists and hands them over too (a key that needs them sooner makes
+// them itself): they are most of an index, and are not made beside the last
+// partial timeline's. Quitting while loading cancels the loader's context,
+// and Load returns only after the loader has.
 package ui
