@@ -35,12 +35,13 @@ func Load(load Loader, o Options) (err error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 
-	// The loader never waits for the event loop: it wakes it with a key
-	// event of its own, one at a time so that the loop's queue never
-	// fills (QueueUpdate would wait, for ever once the loop has ended),
-	// and leaves its timelines, with their index made off the loop, in
-	// latest (the newest part read) and results (the whole), then the
-	// whole's navigation lists in navs.
+	// The loader never waits for the event loop to take an event: it
+	// wakes it with a key event of its own, one at a time so that the
+	// loop's queue never fills (QueueUpdate would wait, for ever once the
+	// loop has ended), and leaves its timelines, with their index made
+	// off the loop, in latest (the newest part read) and results (the
+	// whole), then the whole's navigation lists in navs. It waits only
+	// for shown, or for the loading to be cancelled.
 	type result struct {
 		tl  *tracer.Timeline
 		ix  *index
@@ -123,6 +124,7 @@ func Load(load Loader, o Options) (err error) {
 			woken.Store(false)
 			select {
 			case res := <-results:
+				latest.Store(nil)
 				switch {
 				case ctx.Err() != nil:
 					app.Stop()
@@ -138,7 +140,6 @@ func Load(load Loader, o Options) (err error) {
 					}
 					close(shown)
 				}
-				latest.Store(nil)
 			case nav := <-navs:
 				if r.loading == lv && lv.indexing {
 					r.loading = nil
