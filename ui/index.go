@@ -92,10 +92,7 @@ func (ix *index) stepsOf(g tracer.GID) []int32 {
 func (ix *index) wokenAtOrBefore(g tracer.GID, pos int) int {
 	nav, gi := ix.navs(), int32(ix.tl.GoroutineIndex(g))
 	ps := nav.steps.of(gi)
-	n, found := slices.BinarySearch(ps, int32(pos)) // ps[:n] lie before pos
-	if found {
-		n++
-	}
+	n, _ := slices.BinarySearch(ps, int32(pos)+1) // ps[:n] lie at or before pos
 	if n == 0 {
 		return -1
 	}

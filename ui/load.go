@@ -141,9 +141,7 @@ func Load(load Loader, o Options) (err error) {
 					close(shown)
 				}
 			case nav := <-navs:
-				if r.loading == lv && lv.indexing {
-					r.loading = nil
-				}
+				r.loading = nil // it said "indexing the steps"
 				r.ix.adoptNav(nav)
 			default:
 				if res := latest.Swap(nil); res != nil {
