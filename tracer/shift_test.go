@@ -14,7 +14,7 @@ import (
 // begins earlier, and when the waits do not shift alike.
 func TestAppendShifted(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
-	for _, n := range []int{2, 33, 100, 1000} {
+	for _, n := range []int{2, 33, 100, 1000, 40000} { // the last in several chunks
 		for _, m := range []int{1, n / 3, 31, 32, 33, n - 1} {
 			if m < 1 || m >= n {
 				continue
@@ -107,13 +107,22 @@ func shiftSpans(r *rand.Rand, n int) []Span {
 	return spans
 }
 
+// chunksOf returns the chunks of the encoding of s.
+func chunksOf(s *Spans) [][]byte {
+	var cs [][]byte
+	if s.more != nil {
+		cs = slices.Clone(s.more.chunks)
+	}
+	return append(cs, s.data)
+}
+
 // sameSpans checks s against want, encoding and all, and against spans.
 func sameSpans(t *testing.T, s *Spans, want Spans, spans []Span) {
 	t.Helper()
-	if string(s.data) != string(want.data) || !slices.Equal(s.markList(), want.markList()) ||
+	if !slices.EqualFunc(chunksOf(s), chunksOf(&want), slices.Equal) || !slices.Equal(s.markList(), want.markList()) ||
 		s.n != want.n || s.end != want.end || s.block != want.block {
-		t.Fatalf("%d spans: encoded as %d bytes and %d marks, want %d and %d (end %d, %d; wait %d, %d)",
-			len(spans), len(s.data), len(s.markList()), len(want.data), len(want.markList()),
+		t.Fatalf("%d spans: encoded in %d chunks and %d marks, want %d and %d (end %d, %d; wait %d, %d)",
+			len(spans), len(chunksOf(s)), len(s.markList()), len(chunksOf(&want)), len(want.markList()),
 			s.end, want.end, s.block, want.block)
 	}
 	for i, sp := range spans {

@@ -17,11 +17,20 @@ import (
 // spanMarkEvery spans a mark records where the encoding resumes, for At
 // and Find to start from.
 //
+// The encoding of a goroutine's first spans grows as a slice does, up to
+// spanChunk bytes; past that, it goes on in chunks of that size, which are
+// never moved. A few goroutines of a trace of go test hold hundreds of
+// thousands of spans, and one slice grown a quarter at a time was copied
+// over and over: a sixth of all that reading a trace of go test net/http
+// or time allocated went to those copies, garbage at once. A position in
+// the encoding is the chunk's number shifted by spanChunkBits, and the
+// offset in the chunk.
+//
 // The zero Spans is empty and ready to use. Spans are appended to only by
 // the reader; a Timeline's are never changed.
 type Spans struct {
-	data  []byte
-	marks *[]spanMark // nil for 32 spans or fewer, as most goroutines have
+	data []byte    // the last chunk, the only one for most goroutines
+	more *spanMore // nil for 32 spans or fewer, as most goroutines have
 
 	// After the last span: the spanState, spelled out, with the count in
 	// what would be its padding, to keep a Goroutine in a smaller size
@@ -34,6 +43,21 @@ type Spans struct {
 
 // spanDataFirst is the room a goroutine's encoded spans get at first.
 const spanDataFirst = 32
+
+// A chunk of encoded spans holds less than spanChunk bytes.
+const (
+	spanChunkBits = 16
+	spanChunk     = 1 << spanChunkBits
+)
+
+// spanMore is what a goroutine with more than spanMarkEvery spans keeps
+// beside its last chunk. It is behind a pointer, which saves a Goroutine
+// 40 bytes: a trace of go test time has two million goroutines, and their
+// structs were half its timeline (see TestGoroutineSize).
+type spanMore struct {
+	marks  []spanMark
+	chunks [][]byte // the full chunks before data, in order
+}
 
 // spanMarkEvery is how many spans lie between two marks: a lookup decodes
 // at most that many.
@@ -51,10 +75,10 @@ type spanState struct {
 // the zero spanState, and most goroutines have but a few spans. A
 // goroutine's encoded spans take less than 4 GiB.
 type spanMark struct {
-	start Time  // the span's start
-	end   Time  // the state before it: where the span before ended,
-	block int32 // and the last wait before it
-	off   uint32
+	start Time   // the span's start
+	end   Time   // the state before it: where the span before ended,
+	block int32  // and the last wait before it
+	off   uint32 // its position, or the end of the chunk before its own
 }
 
 // before returns the state the span at the mark is decoded against.
@@ -85,28 +109,76 @@ func MakeSpans(spans ...Span) Spans {
 // without a heap object of its own.
 func (s *Spans) trim(a *byteArena) {
 	s.data = a.keep(s.data)
-	if ms := s.markList(); len(ms) < cap(ms) {
-		ms = slices.Clone(ms)
-		s.marks = &ms
+	if s.more == nil {
+		return
+	}
+	if ms := s.more.marks; len(ms) < cap(ms) {
+		s.more.marks = slices.Clone(ms)
+	}
+	if cs := s.more.chunks; len(cs) < cap(cs) {
+		s.more.chunks = slices.Clone(cs)
 	}
 }
 
-// markList returns the marks. They are behind a pointer, which saves a
-// Goroutine 16 bytes: a trace of go test time has two million goroutines,
-// and their structs were half its timeline (see TestGoroutineSize).
+// markList returns the marks.
 func (s *Spans) markList() []spanMark {
-	if s.marks == nil {
+	if s.more == nil {
 		return nil
 	}
-	return *s.marks
+	return s.more.marks
 }
 
 // addMark appends a mark.
 func (s *Spans) addMark(m spanMark) {
-	if s.marks == nil {
-		s.marks = new([]spanMark)
+	if s.more == nil {
+		s.more = new(spanMore)
 	}
-	*s.marks = append(*s.marks, m)
+	s.more.marks = append(s.more.marks, m)
+}
+
+// chunk returns chunk k of the encoding, which must exist.
+func (s *Spans) chunk(k int) []byte {
+	if s.more == nil || k == len(s.more.chunks) {
+		return s.data
+	}
+	return s.more.chunks[k]
+}
+
+// chunked reports whether the encoding takes more than one chunk.
+func (s *Spans) chunked() bool { return s.more != nil && s.more.chunks != nil }
+
+// tail returns the position after the last span.
+func (s *Spans) tail() int {
+	k := 0
+	if s.more != nil {
+		k = len(s.more.chunks)
+	}
+	return k<<spanChunkBits | len(s.data)
+}
+
+// room makes room for n more bytes of encoding, in a chunk of their own if
+// the last has no room for them.
+func (s *Spans) room(n int) {
+	switch {
+	case len(s.data)+n >= spanChunk:
+		if s.more == nil {
+			s.more = new(spanMore)
+		}
+		s.more.chunks = append(s.more.chunks, s.data)
+		s.data = make([]byte, 0, spanChunk)
+	case cap(s.data)-len(s.data) < n:
+		// Grown as append grows a slice, from 32 bytes, the room of
+		// eight spans or so: appended a field at a time, the data grew
+		// at every other span of a goroutine's first few, and growing
+		// it was a tenth of the reader's time on a trace of go test.
+		s.data = slices.Grow(s.data, max(n, spanDataFirst-len(s.data)))
+	}
+}
+
+// put appends the encoding of a span.
+func (s *Spans) put(enc []byte) {
+	s.room(len(enc))
+	s.data = append(s.data, enc...)
 }
 
 // A byteArena keeps short byte slices one after another in chunks of
@@ -143,7 +215,7 @@ func (s *Spans) Append(sp Span) {
 		s.block = -1
 	}
 	if s.n > 0 && s.n%spanMarkEvery == 0 {
-		s.addMark(spanMark{start: sp.Start, end: s.end, block: s.block, off: uint32(len(s.data))})
+		s.addMark(spanMark{start: sp.Start, end: s.end, block: s.block, off: uint32(s.tail())})
 	}
 	h := byte(sp.State) & spanStateBits
 	if sp.Start != s.end {
@@ -156,11 +228,7 @@ func (s *Spans) Append(sp Span) {
 	default:
 		h |= spanOtherWait
 	}
-	// The room for the span first, grown as append grows a slice, and
-	// 32 bytes at first, the room of eight spans or so: appended a field
-	// at a time, the data grew at every other span of a goroutine's first
-	// few, and growing it was a tenth of the reader's time on a trace of
-	// go test.
+	// The room for the span first.
 	n := 1 + varintLen(int64(sp.End-sp.Start))
 	if h&spanGap != 0 {
 		n += varintLen(int64(sp.Start - s.end))
@@ -168,9 +236,7 @@ func (s *Spans) Append(sp Span) {
 	if h&spanOtherWait != 0 {
 		n += varintLen(int64(sp.Block))
 	}
-	if cap(s.data)-len(s.data) < n {
-		s.data = slices.Grow(s.data, max(n, spanDataFirst-len(s.data)))
-	}
+	s.room(n)
 	s.data = append(s.data, h)
 	if h&spanGap != 0 {
 		s.data = appendVarint(s.data, int64(sp.Start-s.end))
@@ -195,18 +261,20 @@ func (s *Spans) Append(sp Span) {
 // The spans are encoded anew until q names its first wait; from there on,
 // when the renumbering shifts every wait alike, a span's encoding stands
 // as it is, against the span before, but for a wait numbered explicitly:
-// runs of them are copied, and decoded only to place the marks. A few
+// the encodings are copied, and decoded only to place the marks. A few
 // long-lived goroutines of a go test trace hold a third of its spans,
 // which each stitch appended anew.
 func (s *Spans) appendShifted(q *Spans, first Time, w waitShift) (disordered bool) {
-	s.data = slices.Grow(s.data, len(q.data)+len(q.data)/8)
+	if n := len(q.data) + len(q.data)/8; !q.chunked() && len(s.data)+n < spanChunk {
+		s.data = slices.Grow(s.data, n)
+	}
 	shifts := w.joined < 0 || w.joined == w.off // every wait i becomes i+w.off
-	off, st := 0, spanState{block: -1}
-	k := 0
-	for ; k < q.Len() && (k == 0 || st.block < 0 || !shifts); k++ {
+	pos, st := 0, spanState{block: -1}
+	i := 0
+	for ; i < q.Len() && (i == 0 || st.block < 0 || !shifts); i++ {
 		var sp Span
-		sp, off, st = q.decode(off, st)
-		if k == 0 && first != NoTime {
+		sp, pos, st = q.decode(pos, st)
+		if i == 0 && first != NoTime {
 			sp.Start = first
 		}
 		sp.Block = w.block(sp.Block)
@@ -215,52 +283,73 @@ func (s *Spans) appendShifted(q *Spans, first Time, w waitShift) (disordered boo
 		}
 		s.Append(sp)
 	}
-	run := off // the start of the encodings not copied yet
-	for ; k < q.Len(); k++ {
-		at := off
+	for ; i < q.Len(); i++ {
+		k, at := q.locate(pos)
+		data := q.chunk(k)
 		var sp Span
-		sp, off, st = q.decode(off, st)
+		var end int
+		sp, end, st = decodeSpan(data, at, st)
+		pos = k<<spanChunkBits | end
 		if sp.Start < s.end {
 			disordered = true
 		}
-		if q.data[at]&spanOtherWait != 0 {
-			s.data = append(s.data, q.data[run:at]...)
+		if data[at]&spanOtherWait != 0 {
 			sp.Block += w.off
 			s.Append(sp)
-			run = off
 			continue
 		}
 		if s.n%spanMarkEvery == 0 {
-			s.addMark(spanMark{start: sp.Start, end: s.end, block: s.block, off: uint32(len(s.data) + at - run)})
+			s.addMark(spanMark{start: sp.Start, end: s.end, block: s.block, off: uint32(s.tail())})
 		}
+		s.put(data[at:end])
 		s.end = sp.End
 		if sp.Block >= 0 {
 			s.block = sp.Block + w.off
 		}
 		s.n++
 	}
-	s.data = append(s.data, q.data[run:off]...)
 	return disordered
 }
 
-// decode returns the span encoded at off against st, the offset after it
-// and the state after it.
-func (s *Spans) decode(off int, st spanState) (Span, int, spanState) {
-	h := s.data[off]
+// locate returns the chunk and the offset in it of the span at position
+// pos, which may be the end of the chunk before.
+func (s *Spans) locate(pos int) (k, off int) {
+	k, off = pos>>spanChunkBits, pos&(spanChunk-1)
+	if s.more != nil && k < len(s.more.chunks) && off == len(s.more.chunks[k]) {
+		k, off = k+1, 0
+	}
+	return k, off
+}
+
+// decode returns the span at position pos, decoded against st, the
+// position after it and the state after it.
+func (s *Spans) decode(pos int, st spanState) (Span, int, spanState) {
+	if !s.chunked() {
+		return decodeSpan(s.data, pos, st)
+	}
+	k, off := s.locate(pos)
+	sp, off, st := decodeSpan(s.chunk(k), off, st)
+	return sp, k<<spanChunkBits | off, st
+}
+
+// decodeSpan returns the span encoded at data[off] against st, the offset
+// after it and the state after it.
+func decodeSpan(data []byte, off int, st spanState) (Span, int, spanState) {
+	h := data[off]
 	off++
 	sp := Span{Start: st.end, State: State(h & spanStateBits), Block: -1}
 	var v int64
 	if h&spanGap != 0 {
-		v, off = varintAt(s.data, off)
+		v, off = varintAt(data, off)
 		sp.Start += Time(v)
 	}
-	v, off = varintAt(s.data, off)
+	v, off = varintAt(data, off)
 	sp.End = sp.Start + Time(v)
 	switch {
 	case h&spanNextWait != 0:
 		sp.Block = st.block + 1
 	case h&spanOtherWait != 0:
-		v, off = varintAt(s.data, off)
+		v, off = varintAt(data, off)
 		sp.Block = int32(v)
 	}
 	st.end = sp.End
@@ -338,9 +427,8 @@ func (s *Spans) Find(t Time) (int, Span, bool) {
 func (s *Spans) clip() Spans {
 	c := *s
 	c.data = slices.Clip(s.data)
-	if s.marks != nil {
-		ms := slices.Clip(*s.marks)
-		c.marks = &ms
+	if s.more != nil {
+		c.more = &spanMore{marks: slices.Clip(s.more.marks), chunks: slices.Clip(s.more.chunks)}
 	}
 	return c
 }
@@ -351,7 +439,7 @@ func (s *Spans) clip() Spans {
 type SpanCursor struct {
 	s   *Spans
 	i   int // the index of the next span to decode
-	off int
+	pos int // and its position
 	st  spanState
 	cur Span // the span decoded last
 	has bool // cur is set
@@ -369,14 +457,14 @@ func (s *Spans) seekMark(m int) *SpanCursor {
 	ms := s.markList()
 	if m = min(m, len(ms)); m > 0 {
 		mk := &ms[m-1]
-		c.i, c.off, c.st = m*spanMarkEvery, int(mk.off), mk.before()
+		c.i, c.pos, c.st = m*spanMarkEvery, int(mk.off), mk.before()
 	}
 	return c
 }
 
 // next decodes the next span; there must be one.
 func (c *SpanCursor) next() Span {
-	c.cur, c.off, c.st = c.s.decode(c.off, c.st)
+	c.cur, c.pos, c.st = c.s.decode(c.pos, c.st)
 	c.i++
 	c.has = true
 	return c.cur
@@ -410,17 +498,25 @@ func (c *SpanCursor) At(t Time) (Span, bool) {
 		*c = *s.seekMark(m)
 	}
 	// Decode on in local variables, which the compiler keeps in
-	// registers.
-	i, off, st := c.i, c.off, c.st
-	for i < s.Len() {
-		var sp Span
-		sp, off, st = s.decode(off, st)
-		i++
-		if sp.End > t {
-			c.i, c.off, c.st, c.cur, c.has = i, off, st, sp, true
-			return sp, sp.Start <= t
+	// registers, a chunk at a time.
+	i, st := c.i, c.st
+	k, off := s.locate(c.pos)
+	for {
+		data := s.chunk(k)
+		for off < len(data) { // each chunk ends with a span's end
+			var sp Span
+			sp, off, st = decodeSpan(data, off, st)
+			i++
+			if sp.End > t {
+				c.i, c.pos, c.st, c.cur, c.has = i, k<<spanChunkBits|off, st, sp, true
+				return sp, sp.Start <= t
+			}
 		}
+		if i == s.Len() {
+			break
+		}
+		k, off = k+1, 0
 	}
-	c.i, c.off, c.st = i, off, st
+	c.i, c.pos, c.st = i, k<<spanChunkBits|off, st
 	return Span{}, false
 }
