@@ -52,7 +52,7 @@ type builder struct {
 	begin, end Time // the probe's begin and end, or NoTime
 
 	steps    Steps            // the timeline's steps until finish
-	gs       []*gstate        // by goroutine number (see gnums); nil for none yet
+	gs       chunked[*gstate] // by goroutine number (see gnums); nil for none yet
 	chans    map[uint64]int32 // probe channel id -> index in tl.Channels
 	selects  map[uint64]int32 // probe select id -> index in tl.Selects
 	caseSeqs map[[2]int64]uint64
@@ -212,8 +212,8 @@ func (b *builder) goroutine(id GID) *gstate {
 
 // state returns the builder's state for id, or nil if it has none.
 func (b *builder) state(id GID) *gstate {
-	if n := b.ids.number(id); int(n) < len(b.gs) {
-		return b.gs[n]
+	if n := b.ids.number(id); n < b.gs.n {
+		return *b.gs.ref(int(n))
 	}
 	return nil
 }
@@ -234,7 +234,7 @@ func (b *builder) forget(s *gstate) {
 	if b.cont {
 		return
 	}
-	b.gs[b.ids.number(s.g.ID)] = nil
+	*b.gs.ref(int(b.ids.number(s.g.ID))) = nil
 	if b.lastG == s {
 		b.lastG = nil
 	}
@@ -242,11 +242,11 @@ func (b *builder) forget(s *gstate) {
 
 // setState makes s the builder's state for its goroutine.
 func (b *builder) setState(s *gstate) {
-	n := int(b.ids.number(s.g.ID))
-	if n >= len(b.gs) {
-		b.gs = append(b.gs, make([]*gstate, n+1-len(b.gs))...)
+	n := b.ids.number(s.g.ID)
+	for b.gs.n <= n {
+		b.gs.add(nil)
 	}
-	b.gs[n] = s
+	*b.gs.ref(int(n)) = s
 }
 
 // transition applies a goroutine's change of state.

@@ -1,6 +1,9 @@
 package tracer
 
-import "slices"
+import (
+	"iter"
+	"slices"
+)
 
 // chunkCap is how many values a chunk of a chunked list holds, but the
 // first, which grows to that: most lists are short.
@@ -35,9 +38,25 @@ func (c *chunked[T]) add(v T) {
 	c.n++
 }
 
-// ref returns a pointer to value i, to read.
+// ref returns a pointer to value i, to read, or to change in a list
+// that shares nothing.
 func (c *chunked[T]) ref(i int) *T {
-	return &c.chunks[i/chunkCap][i%chunkCap]
+	return &c.chunks[uint(i)/chunkCap][uint(i)%chunkCap]
+}
+
+// all yields the values with their indexes, in order.
+func (c *chunked[T]) all() iter.Seq2[int, T] {
+	return func(yield func(int, T) bool) {
+		i := 0
+		for _, chunk := range c.chunks {
+			for _, v := range chunk {
+				if !yield(i, v) {
+					return
+				}
+				i++
+			}
+		}
+	}
 }
 
 // mut returns a pointer to value i, to change. A shared chunk is copied

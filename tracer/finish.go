@@ -16,7 +16,7 @@ func (b *builder) finish() *Timeline {
 	tl.Duration = b.last
 
 	// Close what is still open at the end of the trace.
-	for _, s := range b.gs {
+	for _, s := range b.gs.all() {
 		if s != nil && s.state != 0 {
 			b.closeSpan(s, tl.Duration)
 		}

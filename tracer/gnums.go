@@ -16,8 +16,8 @@ import (
 // snapshot of its gnums, which the reader's numbering of new goroutines
 // does not change.
 type gnums struct {
-	ids     []GID
-	index   gidIndex // the numbers by id, made when first needed
+	ids     chunked[GID] // by number: a trace of go test time numbers two million
+	index   gidIndex     // the numbers by id, made when first needed
 	indexed bool
 
 	// The number looked up last: consecutive values are mostly of one
@@ -36,22 +36,22 @@ var errTooManyGoroutines = errors.New("more than 268435456 goroutines")
 
 // number returns the number of id, numbering it if new.
 func (t *gnums) number(id GID) int32 {
-	if int(t.last) < len(t.ids) && t.ids[t.last] == id {
+	if t.last < t.ids.n && t.id(t.last) == id {
 		return t.last
 	}
 	if !t.indexed {
 		t.indexed = true
-		for n, id := range t.ids {
+		for n, id := range t.ids.all() {
 			t.index.put(id, int32(n))
 		}
 	}
 	n, ok := t.index.get(id)
 	if !ok {
-		if len(t.ids) == maxGoroutines {
+		if t.ids.n == maxGoroutines {
 			panic(errTooManyGoroutines)
 		}
-		n = int32(len(t.ids))
-		t.ids = append(t.ids, id)
+		n = t.ids.n
+		t.ids.add(id)
 		t.index.put(id, n)
 	}
 	t.last = n
@@ -109,7 +109,7 @@ func (x *gidIndex) clone() gidIndex {
 }
 
 // id returns the goroutine numbered n.
-func (t *gnums) id(n int32) GID { return t.ids[n] }
+func (t *gnums) id(n int32) GID { return *t.ids.ref(int(n)) }
 
 // snapshot returns numbers that share what t holds but to which numbering
 // new goroutines does not change them.
@@ -117,5 +117,5 @@ func (t *gnums) snapshot() *gnums {
 	if t == nil {
 		return nil
 	}
-	return &gnums{ids: slices.Clip(t.ids)}
+	return &gnums{ids: t.ids.view()}
 }

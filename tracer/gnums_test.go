@@ -40,8 +40,8 @@ func TestGnums(t *testing.T) {
 			}
 		}
 	}
-	if n := snap.number(1 << 50); n != int32(len(ids)) || len(g.ids) != len(ids) {
+	if n := snap.number(1 << 50); n != int32(len(ids)) || int(g.ids.n) != len(ids) {
 		t.Errorf("a snapshot numbered a new id %d, and the original has %d ids; want %d and %d",
-			n, len(g.ids), len(ids), len(ids))
+			n, g.ids.n, len(ids), len(ids))
 	}
 }

@@ -135,13 +135,15 @@ func (b *builder) snapshot() *Timeline {
 
 	// finish closes the open spans, from the goroutines' states.
 	// Of those that exist now, as they end the others' spans.
-	gs := make([]*gstate, len(b.gs))
-	for n, s := range b.gs {
+	var gs chunked[*gstate]
+	for _, s := range b.gs.all() {
+		var open *gstate
 		if s != nil && s.state != 0 {
 			c := *s
 			c.g = tl.Goroutines[tl.GoroutineIndex(s.g.ID)]
-			gs[n] = &c
+			open = &c
 		}
+		gs.add(open)
 	}
 	sb := &builder{
 		tl: &tl, steps: b.steps.share(ids), events: b.events, syncs: b.syncs, last: b.last,

@@ -191,10 +191,10 @@ func (b *builder) stitch(p *builder) {
 	// goroutine's waits went (by its number in the part) is filled in
 	// below.
 	r := renumbering{
-		g: make([]int32, len(p.ids.ids)), waits: make([]waitShift, len(p.ids.ids)),
+		g: make([]int32, p.ids.ids.n), waits: make([]waitShift, p.ids.ids.n),
 		chans: chanOf, opOff: opOff, selOff: selOff, logOff: logOff, fixed: fixed,
 	}
-	for n, id := range p.ids.ids {
+	for n, id := range p.ids.ids.all() {
 		r.g[n] = b.ids.number(id)
 	}
 	// The part's wait names, numbered in b's as they come.
