@@ -73,16 +73,25 @@ type spanState struct {
 // spanMark is where the encoding of every spanMarkEvery'th span but the
 // first begins, which needs none: a goroutine's spans are decoded against
 // the zero spanState, and most goroutines have but a few spans. A
-// goroutine's encoded spans take less than 4 GiB.
+// goroutine's encoded spans take less than 4 GiB. Where the span before
+// ended, the other half of the state the span is decoded against, is its
+// start less the gap its encoding holds.
 type spanMark struct {
 	start Time   // the span's start
-	end   Time   // the state before it: where the span before ended,
-	block int32  // and the last wait before it
+	block int32  // the last wait before it
 	off   uint32 // its position, or the end of the chunk before its own
 }
 
-// before returns the state the span at the mark is decoded against.
-func (m *spanMark) before() spanState { return spanState{end: m.end, block: m.block} }
+// before returns the state the span at mark m is decoded against.
+func (s *Spans) before(m *spanMark) spanState {
+	st := spanState{end: m.start, block: m.block}
+	k, off := s.locate(int(m.off))
+	if data := s.chunk(k); data[off]&spanGap != 0 {
+		gap, _ := varintAt(data, off+1)
+		st.end -= Time(gap)
+	}
+	return st
+}
 
 // The bits of a span's header byte: its state, whether it begins after
 // the one before ended, and how its wait is numbered.
@@ -215,7 +224,7 @@ func (s *Spans) Append(sp Span) {
 		s.block = -1
 	}
 	if s.n > 0 && s.n%spanMarkEvery == 0 {
-		s.addMark(spanMark{start: sp.Start, end: s.end, block: s.block, off: uint32(s.tail())})
+		s.addMark(spanMark{start: sp.Start, block: s.block, off: uint32(s.tail())})
 	}
 	h := byte(sp.State) & spanStateBits
 	if sp.Start != s.end {
@@ -299,7 +308,7 @@ func (s *Spans) appendShifted(q *Spans, first Time, w waitShift) (disordered boo
 			continue
 		}
 		if s.n%spanMarkEvery == 0 {
-			s.addMark(spanMark{start: sp.Start, end: s.end, block: s.block, off: uint32(s.tail())})
+			s.addMark(spanMark{start: sp.Start, block: s.block, off: uint32(s.tail())})
 		}
 		s.put(data[at:end])
 		s.end = sp.End
@@ -447,17 +456,18 @@ type SpanCursor struct {
 
 // Cursor returns a cursor at the first span.
 func (s *Spans) Cursor() *SpanCursor {
-	return s.seekMark(0)
+	c := s.seekMark(0)
+	return &c
 }
 
 // seekMark returns a cursor at mark m, which is at the first span when m
 // is 0, and at the last mark when there are fewer.
-func (s *Spans) seekMark(m int) *SpanCursor {
-	c := &SpanCursor{s: s, st: spanState{block: -1}}
+func (s *Spans) seekMark(m int) SpanCursor {
+	c := SpanCursor{s: s, st: spanState{block: -1}}
 	ms := s.markList()
 	if m = min(m, len(ms)); m > 0 {
 		mk := &ms[m-1]
-		c.i, c.pos, c.st = m*spanMarkEvery, int(mk.off), mk.before()
+		c.i, c.pos, c.st = m*spanMarkEvery, int(mk.off), s.before(mk)
 	}
 	return c
 }
@@ -495,7 +505,7 @@ func (c *SpanCursor) At(t Time) (Span, bool) {
 				break
 			}
 		}
-		*c = *s.seekMark(m)
+		*c = s.seekMark(m)
 	}
 	// Decode on in local variables, which the compiler keeps in
 	// registers, a chunk at a time.
