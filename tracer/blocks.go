@@ -24,9 +24,42 @@ import (
 // timeline. A Timeline's waits are never changed.
 type Blocks struct {
 	list  chunked[packedBlock]
-	ops   *chunked[blockOp] // beside list, wait by wait; nil while none belongs to any
-	ends  map[int32]Time    // the ends of the waits whose dur is opLong
-	names *waitNames        // what the packed waits name by number
+	rare  *blockRare // nil while it would be empty, as it is for most goroutines
+	names *waitNames // what the packed waits name by number
+}
+
+// blockRare is what few goroutines' waits need, kept apart to keep Blocks
+// in 48 bytes rather than 64: tens of thousands of goroutines of a
+// server's test wait.
+type blockRare struct {
+	ops  chunked[blockOp] // beside list, wait by wait, from the first that belongs to any
+	ends map[int32]Time   // the ends of the waits whose dur is opLong
+}
+
+// more returns the rare part, made if need be.
+func (bs *Blocks) more() *blockRare {
+	if bs.rare == nil {
+		bs.rare = &blockRare{}
+	}
+	return bs.rare
+}
+
+// longEnds returns the ends too long to pack, or nil.
+func (bs *Blocks) longEnds() map[int32]Time {
+	if bs.rare == nil {
+		return nil
+	}
+	return bs.rare.ends
+}
+
+// packEnd is packDur for wait i, whose end, if too long to pack, goes in
+// the rare part.
+func (bs *Blocks) packEnd(start, end Time, i int32) uint32 {
+	var ends *map[int32]Time
+	if longDur(start, end) {
+		ends = &bs.more().ends
+	}
+	return packDur(start, end, i, ends)
 }
 
 // packedBlock is a wait as Blocks keep it.
@@ -152,7 +185,7 @@ func (bs *Blocks) add(b Block) {
 	}
 	var p packedBlock
 	p.setStart(b.Start)
-	p.dur = packDur(b.Start, b.End, bs.list.n, &bs.ends)
+	p.dur = bs.packEnd(b.Start, b.End, bs.list.n)
 	p.woken = uint32(bs.names.ids.number(b.WokenBy))
 	p.name = bs.names.number(waitName{b.Reason, b.Site, b.Stack})
 	if b.SinceStart {
@@ -165,30 +198,28 @@ func (bs *Blocks) add(b Block) {
 // addOp appends o to the list beside, for the wait just appended, making
 // the list at the first wait that belongs to an operation or select.
 func (bs *Blocks) addOp(o blockOp) {
-	if bs.ops == nil {
-		if o == noBlockOp {
-			return
-		}
-		bs.ops = &chunked[blockOp]{}
-		for bs.ops.n < bs.list.n-1 {
-			bs.ops.add(noBlockOp)
-		}
+	if o == noBlockOp && (bs.rare == nil || bs.rare.ops.n == 0) {
+		return
 	}
-	bs.ops.add(o)
+	ops := &bs.more().ops
+	for ops.n < bs.list.n-1 {
+		ops.add(noBlockOp)
+	}
+	ops.add(o)
 }
 
 // opOf returns the operation and select that wait i belongs to.
 func (bs *Blocks) opOf(i int) blockOp {
-	if bs.ops == nil {
+	if bs.rare == nil || i >= int(bs.rare.ops.n) {
 		return noBlockOp
 	}
-	return *bs.ops.ref(i)
+	return *bs.rare.ops.ref(i)
 }
 
 // end returns the end of wait i, or NoTime.
 func (bs *Blocks) end(i int32) Time {
 	p := bs.list.ref(int(i))
-	return unpackDur(p.startTime(), p.dur, i, bs.ends)
+	return unpackDur(p.startTime(), p.dur, i, bs.longEnds())
 }
 
 // setEnd records that wait i ended at end (NoTime: it has not), made
@@ -197,7 +228,7 @@ func (bs *Blocks) end(i int32) Time {
 func (bs *Blocks) setEnd(i int32, end Time, wokenBy GID) {
 	p := bs.list.mut(int(i))
 	p.woken = p.woken&waitSinceStart | uint32(bs.names.ids.number(wokenBy))
-	p.dur = packDur(p.startTime(), end, i, &bs.ends)
+	p.dur = bs.packEnd(p.startTime(), end, i)
 }
 
 // op returns the channel and the operation that wait i belongs to, or -1.
@@ -209,7 +240,7 @@ func (bs *Blocks) op(i int) (ch, op int32) {
 // setOp changes the operation that wait i belongs to, which belonged to
 // one before.
 func (bs *Blocks) setOp(i int, ch, op int32) {
-	o := bs.ops.mut(i)
+	o := bs.rare.ops.mut(i)
 	o.ch, o.op = ch, op
 }
 
@@ -220,8 +251,8 @@ func (bs *Blocks) trim() {
 		return
 	}
 	bs.list.trim()
-	if bs.ops != nil {
-		bs.ops.trim()
+	if bs.rare != nil {
+		bs.rare.ops.trim()
 	}
 }
 
@@ -232,10 +263,9 @@ func (bs *Blocks) share(names *waitNames) *Blocks {
 	if bs == nil {
 		return nil
 	}
-	s := &Blocks{list: bs.list.share(), ends: maps.Clone(bs.ends), names: names}
-	if bs.ops != nil {
-		ops := bs.ops.share()
-		s.ops = &ops
+	s := &Blocks{list: bs.list.share(), names: names}
+	if bs.rare != nil {
+		s.rare = &blockRare{ops: bs.rare.ops.share(), ends: maps.Clone(bs.rare.ends)}
 	}
 	return s
 }
@@ -247,10 +277,9 @@ func (bs *Blocks) view() *Blocks {
 	if bs == nil {
 		return nil
 	}
-	s := &Blocks{list: bs.list.view(), ends: maps.Clone(bs.ends), names: bs.names}
-	if bs.ops != nil {
-		ops := bs.ops.view()
-		s.ops = &ops
+	s := &Blocks{list: bs.list.view(), names: bs.names}
+	if bs.rare != nil {
+		s.rare = &blockRare{ops: bs.rare.ops.view(), ends: maps.Clone(bs.rare.ends)}
 	}
 	return s
 }
@@ -263,7 +292,9 @@ func (bs *Blocks) view() *Blocks {
 // begun under an operation or select that the part did not see begin
 // belongs to none, since nothing before the part began it.
 func (bs *Blocks) adopt(q *Blocks, name func(uint32) uint32, r *renumbering) {
-	bs.ends = q.ends // the durations too long to pack, by number
+	if ends := q.longEnds(); ends != nil {
+		bs.more().ends = ends // the durations too long to pack, by number
+	}
 	for i := range q.Len() {
 		p := *q.list.ref(i)
 		p.name = name(p.name)

@@ -184,18 +184,24 @@ func (os *Ops) setEnd(i int32, end Time) {
 // began at start (see packedOp): an end that does not fit goes to *ends,
 // made if nil (a share has a copy of its own).
 func packDur(start, end Time, i int32, ends *map[int32]Time) uint32 {
-	d := end - start
 	switch {
 	case end == NoTime:
 		return opOpen
-	case d < 0 || d >= opLong:
+	case longDur(start, end):
 		if *ends == nil {
 			*ends = map[int32]Time{}
 		}
 		(*ends)[i] = end
 		return opLong
 	}
-	return uint32(d)
+	return uint32(end - start)
+}
+
+// longDur reports whether an item that began at start and ended at end
+// has an end that packDur keeps apart.
+func longDur(start, end Time) bool {
+	d := end - start
+	return end != NoTime && (d < 0 || d >= opLong)
 }
 
 // unpackDur returns the end that dur keeps of item i of a list, which

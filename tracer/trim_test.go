@@ -64,11 +64,15 @@ func TestTrim(t *testing.T) {
 	}
 }
 
-// TestGoroutineSize keeps a Goroutine within its size class: a trace of
-// go test time has two million goroutines, and at 176 bytes their structs
-// were half its timeline.
+// TestGoroutineSize keeps a Goroutine, and the waits of one that waits,
+// within their size classes: a trace of go test time has two million
+// goroutines, and at 176 bytes their structs were half its timeline; one
+// of go test net/http has tens of thousands that wait.
 func TestGoroutineSize(t *testing.T) {
 	if n := unsafe.Sizeof(Goroutine{}); n > 112 {
 		t.Errorf("a Goroutine takes %d bytes, more than 112", n)
+	}
+	if n := unsafe.Sizeof(Blocks{}); n > 48 {
+		t.Errorf("a goroutine's Blocks take %d bytes, more than 48", n)
 	}
 }
