@@ -16,7 +16,7 @@ import (
 // snapshot of its gnums, which the reader's numbering of new goroutines
 // does not change.
 type gnums struct {
-	ids     chunked[GID] // by number: a trace of go test time numbers two million
+	ids     chunked[GID] // by number, in chunks growing never copies: go test time has 2 million
 	index   gidIndex     // the numbers by id, made when first needed
 	indexed bool
 
