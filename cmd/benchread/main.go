@@ -15,7 +15,7 @@
 // grows linearly; "in 2 parts" forces the reading of a trace in two parts
 // at once (see tracer's parts.go), which Read does by itself on four
 // cores or more. The "UI" columns replay the trace as gocspviz replay
-// does, on a simulated 200x60 terminal: the time until the first picture
+// does, in a 200x60 terminal: the time until the first picture
 // of a timeline (the part read so far), the time until the whole trace is
 // shown, and the peak memory of it all, while the UI holds the whole
 // timeline (with the collector paced the same way). A last line gives the
@@ -56,9 +56,9 @@ func main() {
 	if len(os.Args) == 3 && slices.Contains(ways, os.Args[1]) {
 		measure := measureRead
 		if os.Args[1] == "-ui" {
-			measure = func(_, path string) error { return measureUI(path) }
+			measure = func(w io.Writer, _, path string) error { return measureUI(w, path) }
 		}
-		if err := measure(os.Args[1], os.Args[2]); err != nil {
+		if err := measure(os.Stdout, os.Args[1], os.Args[2]); err != nil {
 			fmt.Fprintf(os.Stderr, "benchread: %v\n", err)
 			os.Exit(1)
 		}
@@ -86,8 +86,8 @@ func main() {
 var ways = []string{"-bare", "-load", "-parts", "-ui"}
 
 // measureRead reads one trace in this process, the bare way or
-// gocspviz's, and prints the time it took and the events it saw.
-func measureRead(how, path string) error {
+// gocspviz's, and prints to w the time it took and the events it saw.
+func measureRead(w io.Writer, how, path string) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -125,7 +125,7 @@ func measureRead(how, path string) error {
 		}
 		events = tl.Events
 	}
-	fmt.Println(time.Since(start).Nanoseconds(), events)
+	fmt.Fprintln(w, time.Since(start).Nanoseconds(), events)
 	return nil
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"sync"
@@ -21,8 +22,8 @@ import (
 // sent (tcell's simulated screen keeps a second copy of the cells, 1.4
 // MB, that no real terminal costs), and prints the time until the first
 // picture of a timeline, the time until the whole trace is shown, and
-// the events; the parent reads the peak memory of it all.
-func measureUI(path string) error {
+// the events, to w; the parent reads the peak memory of it all.
+func measureUI(w io.Writer, path string) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -72,7 +73,7 @@ func measureUI(path string) error {
 	if whole == 0 {
 		return fmt.Errorf("the replay ended before it showed the whole trace")
 	}
-	fmt.Println(whole.Nanoseconds(), events, first.Nanoseconds())
+	fmt.Fprintln(w, whole.Nanoseconds(), events, first.Nanoseconds())
 	return nil
 }
 
