@@ -30,6 +30,7 @@ func (b *builder) finish() *Timeline {
 	b.window()
 	b.recoverSends()
 	b.sortOps()
+	tl.Steps.seal()
 	pairOps(tl)
 	tl.Findings = findings(tl, b.end != NoTime)
 	return tl

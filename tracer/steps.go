@@ -17,7 +17,8 @@ const stepChunk = 1 << 14
 // copy into one slice at the end of the read was a fifth of its peak
 // memory).
 //
-// Each step is kept in 12 bytes, not Step's 48 (see packedStep): its time
+// Each step is kept in 12 bytes, not Step's 48 (see packedStep), while
+// its chunk fills, and in fewer once it is full (see stepsChunk): its time
 // counts from its chunk's, its goroutines are numbered (see gnums), and of
 // the fields Other, Chan, Op, Block, Select and Log it keeps the one its
 // kind uses (see Step), the others being -1 (NoG for Other). The steps of
@@ -28,7 +29,7 @@ const stepChunk = 1 << 14
 //
 // The zero Steps is empty. A Timeline's steps are never changed.
 type Steps struct {
-	chunks [][]packedStep
+	chunks []stepsChunk
 	ops    [][]int32 // ops[k][i]: the Op of chunk k's step i, a channel's; nil for a chunk with none
 	bases  []Time    // bases[k]: the time chunk k's steps count from
 	later  []rebase  // later bases, by position: rarely any
@@ -85,13 +86,13 @@ func (s *Steps) Len() int { return s.n }
 // At returns step i.
 func (s *Steps) At(i int) Step {
 	pos := i + s.off
-	return s.unpackFrom(s.base(pos), pos, &s.chunks[pos/stepChunk][pos%stepChunk])
+	return s.unpackFrom(s.base(pos), pos, s.chunks[pos/stepChunk].at(pos%stepChunk))
 }
 
 // Time returns the time of step i, at less cost than At.
 func (s *Steps) Time(i int) Time {
 	pos := i + s.off
-	return s.base(pos) + Time(s.chunks[pos/stepChunk][pos%stepChunk].dt)
+	return s.base(pos) + Time(s.chunks[pos/stepChunk].dt(pos%stepChunk))
 }
 
 // All yields the steps in order, with their indexes. It follows the
@@ -103,7 +104,7 @@ func (s *Steps) All() iter.Seq2[int, Step] {
 		var w baseWalk
 		for i := range s.n {
 			pos := i + s.off
-			if !yield(i, s.unpackFrom(w.at(s, pos), pos, &s.chunks[pos/stepChunk][pos%stepChunk])) {
+			if !yield(i, s.unpackFrom(w.at(s, pos), pos, s.chunks[pos/stepChunk].at(pos%stepChunk))) {
 				return
 			}
 		}
@@ -173,7 +174,23 @@ func (s *Steps) add(st Step) {
 func (s *Steps) addPacked(t Time, p packedStep, op, sel int32) {
 	pos := s.off + s.n
 	if pos%stepChunk == 0 {
-		s.chunks = append(s.chunks, make([]packedStep, 0, stepChunk))
+		var buf []packedStep
+		if k := len(s.chunks) - 1; k >= 0 {
+			// The full chunk is sealed, and its room, if shared with
+			// none, fills again.
+			c := &s.chunks[k]
+			if c.sealed == nil {
+				c.sealed = seal(c.open)
+				if k >= s.shared {
+					buf = c.open[:0]
+				}
+				c.open = nil
+			}
+		}
+		if buf == nil {
+			buf = make([]packedStep, 0, stepChunk)
+		}
+		s.chunks = append(s.chunks, stepsChunk{open: buf})
 		s.ops = append(s.ops, nil)
 		s.bases = append(s.bases, t)
 	}
@@ -193,7 +210,7 @@ func (s *Steps) addPacked(t Time, p packedStep, op, sel int32) {
 		s.sels = append(s.sels, stepSel{pos: pos, sel: sel})
 	}
 	p.dt = uint32(dt)
-	last := &s.chunks[len(s.chunks)-1]
+	last := &s.chunks[len(s.chunks)-1].open
 	*last = append(*last, p)
 	s.n++
 }
@@ -244,7 +261,7 @@ func (s *Steps) appendRenumbered(q *Steps, r *renumbering, last Time) (Time, boo
 	var w baseWalk
 	for i := range q.n {
 		pos := q.off + i
-		p := q.chunks[pos/stepChunk][pos%stepChunk]
+		p := q.chunks[pos/stepChunk].at(pos % stepChunk)
 		t := w.at(q, pos) + Time(p.dt)
 		op := q.op(pos)
 		if len(r.fixed) > 0 {
@@ -339,26 +356,42 @@ func (s *Steps) share(ids *gnums) Steps {
 		ids: ids, off: s.off, n: s.n, shared: len(s.chunks),
 	}
 	if k := len(c.chunks) - 1; k >= 0 {
-		c.chunks[k] = slices.Clip(c.chunks[k])
+		c.chunks[k].open = slices.Clip(c.chunks[k].open)
 	}
 	s.shared = len(s.chunks)
 	return c
 }
 
+// seal seals the last chunk, which is not appended to again. A chunk's
+// room is shared, if it is, while open, and sealing it copies what it
+// holds: sealing never changes another Steps.
+func (s *Steps) seal() {
+	if k := len(s.chunks) - 1; k >= 0 && s.chunks[k].sealed == nil {
+		s.chunks[k] = stepsChunk{sealed: seal(s.chunks[k].open)}
+	}
+}
+
 // rewrite calls change on every step, and keeps the steps it reports it
-// changed, which must keep their times and kinds. A shared chunk is
-// copied before its first step changes, so that steps shared with a
-// partial timeline stay as they are there.
+// changed, which must keep their times and kinds. A shared open chunk is
+// copied before its first step changes, and a sealed one sealed anew, so
+// that steps shared with a partial timeline stay as they are there.
 func (s *Steps) rewrite(change func(Step) (Step, bool)) {
 	selsOwned := false
-	for k, chunk := range s.chunks {
-		owned := k >= s.shared
+	var buf []packedStep // a sealed chunk's steps, unpacked
+	for k := range s.chunks {
+		c := &s.chunks[k]
+		if c.sealed != nil && buf == nil {
+			buf = make([]packedStep, 0, stepChunk)
+		}
+		chunk := c.unpacked(buf)
+		owned := c.sealed != nil || k >= s.shared // buf is ours to change
+		changedAny := false
 		for i := range chunk {
 			pos := k*stepChunk + i
 			if pos < s.off || pos >= s.off+s.n {
 				continue
 			}
-			old := s.unpackFrom(s.base(pos), pos, &chunk[i])
+			old := s.unpackFrom(s.base(pos), pos, chunk[i])
 			st, changed := change(old)
 			if !changed {
 				continue
@@ -366,12 +399,13 @@ func (s *Steps) rewrite(change func(Step) (Step, bool)) {
 			if st.Time != old.Time || st.Kind != old.Kind {
 				panic("tracer: internal error: a rewrite changed a step's time or kind")
 			}
+			if !changedAny && k < s.shared && s.ops[k] != nil {
+				s.ops[k] = slices.Clone(s.ops[k])
+			}
+			changedAny = true
 			if !owned {
 				chunk = slices.Clone(chunk)
-				s.chunks[k], owned = chunk, true
-				if s.ops[k] != nil {
-					s.ops[k] = slices.Clone(s.ops[k])
-				}
+				c.open, owned = chunk, true
 			}
 			p := s.pack(st)
 			p.dt = chunk[i].dt
@@ -385,6 +419,9 @@ func (s *Steps) rewrite(change func(Step) (Step, bool)) {
 				}
 				s.sels[s.selAt(pos)].sel = st.Select
 			}
+		}
+		if changedAny && c.sealed != nil {
+			c.sealed = seal(chunk) // a new one: the old may be shared
 		}
 	}
 }
@@ -413,7 +450,7 @@ func (s *Steps) pack(st Step) packedStep {
 }
 
 // unpackFrom is unpack for a step whose base is known.
-func (s *Steps) unpackFrom(base Time, pos int, p *packedStep) Step {
+func (s *Steps) unpackFrom(base Time, pos int, p packedStep) Step {
 	st := Step{
 		Time: base + Time(p.dt), G: s.ids.id(int32(p.kg & (maxGoroutines - 1))),
 		Other: NoG, Chan: -1, Op: -1, Block: -1, Select: -1, Log: -1, Kind: StepKind(p.kg >> 28),

@@ -90,11 +90,12 @@ func TestSteps(t *testing.T) {
 	}
 	s = MakeSteps(want...)
 
-	// Steps shared with none are rewritten in place.
+	// The open chunk of steps shared with none is rewritten in place.
 	u := MakeSteps(want...)
-	first := &u.chunks[0][0]
+	last := len(u.chunks) - 1
+	first := &u.chunks[last].open[0]
 	u.rewrite(func(st Step) (Step, bool) { st.G = -st.G; return st, true })
-	if &u.chunks[0][0] != first || u.At(1).G != -want[1].G {
+	if &u.chunks[last].open[0] != first || u.At(1).G != -want[1].G || u.At(len(want)-1).G != -want[len(want)-1].G {
 		t.Error("steps shared with none were copied to be rewritten")
 	}
 	for _, w := range [][2]int{

@@ -1,0 +1,50 @@
+package tracer
+
+import (
+	"math"
+	"testing"
+)
+
+// TestSeal checks that sealed steps read back as they were packed, at
+// the extremes of every field and with fields that need no bits at all,
+// and that a chunk of steps close together takes fewer bits than open.
+func TestSeal(t *testing.T) {
+	step := func(dt uint32, kind StepKind, g uint32, a int32) packedStep {
+		return packedStep{dt: dt, kg: uint32(kind)<<28 | g, a: a}
+	}
+	var close, far, same []packedStep
+	for i := range 1000 {
+		close = append(close, step(uint32(1000+i*3), StepKind(1+i%int(StepLog)), uint32(5000+i%40), int32(i%300)-1))
+		far = append(far, step(uint32(i)*(math.MaxUint32/999), StepKind(1+i%int(StepLog)),
+			uint32(i*(maxGoroutines-1)/999), int32(math.MinInt32+int64(i)*(math.MaxUint32/999))))
+		same = append(same, step(77, StepWake, 3, -1))
+	}
+	for _, c := range []struct {
+		name  string
+		steps []packedStep
+		width uint8 // the bits a step should take
+	}{
+		{"close", close, 12 + 4 + 6 + 9},
+		{"far", far, 32 + 4 + 28 + 32},
+		{"same", same, 4},
+		{"one", far[999:], 4},
+		{"none", nil, 4},
+	} {
+		s := seal(c.steps)
+		if s.width != c.width {
+			t.Errorf("%s: a step takes %d bits, want %d", c.name, s.width, c.width)
+		}
+		if s.n != len(c.steps) {
+			t.Fatalf("%s: %d steps sealed, want %d", c.name, s.n, len(c.steps))
+		}
+		ch := stepsChunk{sealed: s}
+		for i, want := range c.steps {
+			if got := ch.at(i); got != want {
+				t.Fatalf("%s: step %d is %+v, want %+v", c.name, i, got, want)
+			}
+			if got := ch.dt(i); got != want.dt {
+				t.Fatalf("%s: step %d's dt is %d, want %d", c.name, i, got, want.dt)
+			}
+		}
+	}
+}
