@@ -34,6 +34,10 @@ type Blocks struct {
 type blockRare struct {
 	ops  chunked[blockOp] // beside list, wait by wait, from the first that belongs to any
 	ends map[int32]Time   // the ends of the waits whose dur is opLong
+
+	// By chunk of list: the chunk's waits sealed, its own chunk then
+	// nil, or nil while it is open (see sealBlocks).
+	sealed []*bitTable
 }
 
 // more returns the rare part, made if need be.
@@ -140,6 +144,99 @@ func MakeBlocks(blocks ...Block) *Blocks {
 	return bs
 }
 
+// The fields of a sealed wait.
+const (
+	sealedStart = iota
+	sealedDur
+	sealedWoken
+	sealedName
+	sealedBlockFields
+)
+
+// sealBlocks returns waits sealed in a bitTable. A goroutine that waits
+// more than a chunk's worth of times, as the eleven thousand of go test
+// -trace time that wait 4.7 million times in all, waits mostly where it
+// waited before, for about as long, woken by the same few: a full chunk
+// of its waits, sealed, takes about 5 bytes a wait rather than 20, which
+// saves that timeline 60 MB.
+func sealBlocks(ps []packedBlock) *bitTable {
+	return newBitTable(len(ps), sealedBlockFields, func(i, f int) uint64 {
+		p := &ps[i]
+		switch f {
+		case sealedStart:
+			return uint64(p.startTime())
+		case sealedDur:
+			return uint64(p.dur)
+		case sealedWoken:
+			return uint64(p.woken)
+		}
+		return uint64(p.name)
+	})
+}
+
+// packed returns wait i as it is kept.
+func (bs *Blocks) packed(i int) packedBlock {
+	k := i / chunkCap
+	if bs.rare == nil || k >= len(bs.rare.sealed) || bs.rare.sealed[k] == nil {
+		return *bs.list.ref(i)
+	}
+	t, j := bs.rare.sealed[k], i%chunkCap
+	var p packedBlock
+	p.setStart(Time(t.get(j, sealedStart)))
+	p.dur = uint32(t.get(j, sealedDur))
+	p.woken = uint32(t.get(j, sealedWoken))
+	p.name = uint32(t.get(j, sealedName))
+	return p
+}
+
+// push appends p, sealing the chunk before when p begins a new one.
+func (bs *Blocks) push(p packedBlock) {
+	n := int(bs.list.n)
+	if n%chunkCap != 0 {
+		bs.unseal(n - 1) // sealed by trim
+	} else if n > 0 {
+		k := n/chunkCap - 1
+		buf := bs.seal(k)
+		if k < int(bs.list.shared) {
+			buf = nil // a partial timeline still reads it
+		}
+		bs.list.chunks = append(bs.list.chunks, buf[:0:cap(buf)])
+		if buf == nil {
+			bs.list.chunks[k+1] = make([]packedBlock, 0, chunkCap)
+		}
+	}
+	bs.list.add(p)
+}
+
+// seal seals chunk k if it is open, and returns what it held.
+func (bs *Blocks) seal(k int) []packedBlock {
+	r := bs.more()
+	for len(r.sealed) <= k {
+		r.sealed = append(r.sealed, nil)
+	}
+	if r.sealed[k] != nil {
+		return nil
+	}
+	chunk := bs.list.chunks[k]
+	r.sealed[k], bs.list.chunks[k] = sealBlocks(chunk), nil
+	return chunk
+}
+
+// unseal opens the sealed chunk that holds wait i, if it is sealed, to
+// change it: as rare as a wait that ends after a chunk's worth of waits
+// began.
+func (bs *Blocks) unseal(i int) {
+	k := i / chunkCap
+	if bs.rare == nil || k >= len(bs.rare.sealed) || bs.rare.sealed[k] == nil {
+		return
+	}
+	chunk := make([]packedBlock, 0, chunkCap)
+	for j := range bs.rare.sealed[k].n {
+		chunk = append(chunk, bs.packed(k*chunkCap+j))
+	}
+	bs.list.chunks[k], bs.rare.sealed[k] = chunk, nil
+}
+
 // Len returns the number of waits.
 func (bs *Blocks) Len() int {
 	if bs == nil {
@@ -150,7 +247,7 @@ func (bs *Blocks) Len() int {
 
 // At returns wait i.
 func (bs *Blocks) At(i int) Block {
-	p := bs.list.ref(i)
+	p := bs.packed(i)
 	n := bs.names.names[p.name]
 	o := bs.opOf(i)
 	return Block{
@@ -163,7 +260,7 @@ func (bs *Blocks) At(i int) Block {
 // Where returns wait i's reason and site, as At does, at less cost: for a
 // census of many goroutines' waits.
 func (bs *Blocks) Where(i int) (reason, site string) {
-	n := &bs.names.names[bs.list.ref(i).name]
+	n := &bs.names.names[bs.packed(i).name]
 	return n.reason, n.site
 }
 
@@ -191,7 +288,7 @@ func (bs *Blocks) add(b Block) {
 	if b.SinceStart {
 		p.woken |= waitSinceStart
 	}
-	bs.list.add(p)
+	bs.push(p)
 	bs.addOp(blockOp{b.Chan, b.Op, b.Select})
 }
 
@@ -218,7 +315,7 @@ func (bs *Blocks) opOf(i int) blockOp {
 
 // end returns the end of wait i, or NoTime.
 func (bs *Blocks) end(i int32) Time {
-	p := bs.list.ref(int(i))
+	p := bs.packed(int(i))
 	return unpackDur(p.startTime(), p.dur, i, bs.longEnds())
 }
 
@@ -226,6 +323,7 @@ func (bs *Blocks) end(i int32) Time {
 // runnable by wokenBy. Waits shared with a partial timeline stay as they
 // are there.
 func (bs *Blocks) setEnd(i int32, end Time, wokenBy GID) {
+	bs.unseal(int(i))
 	p := bs.list.mut(int(i))
 	p.woken = p.woken&waitSinceStart | uint32(bs.names.ids.number(wokenBy))
 	p.dur = bs.packEnd(p.startTime(), end, i)
@@ -250,6 +348,9 @@ func (bs *Blocks) trim() {
 	if bs == nil {
 		return
 	}
+	if k := len(bs.list.chunks) - 1; k > 0 {
+		bs.seal(k)
+	}
 	bs.list.trim()
 	if bs.rare != nil {
 		bs.rare.ops.trim()
@@ -265,7 +366,7 @@ func (bs *Blocks) share(names *waitNames) *Blocks {
 	}
 	s := &Blocks{list: bs.list.share(), names: names}
 	if bs.rare != nil {
-		s.rare = &blockRare{ops: bs.rare.ops.share(), ends: maps.Clone(bs.rare.ends)}
+		s.rare = &blockRare{ops: bs.rare.ops.share(), ends: maps.Clone(bs.rare.ends), sealed: slices.Clone(bs.rare.sealed)}
 	}
 	return s
 }
@@ -279,7 +380,7 @@ func (bs *Blocks) view() *Blocks {
 	}
 	s := &Blocks{list: bs.list.view(), names: bs.names}
 	if bs.rare != nil {
-		s.rare = &blockRare{ops: bs.rare.ops.view(), ends: maps.Clone(bs.rare.ends)}
+		s.rare = &blockRare{ops: bs.rare.ops.view(), ends: maps.Clone(bs.rare.ends), sealed: slices.Clone(bs.rare.sealed)}
 	}
 	return s
 }
@@ -296,10 +397,10 @@ func (bs *Blocks) adopt(q *Blocks, name func(uint32) uint32, r *renumbering) {
 		bs.more().ends = ends // the durations too long to pack, by number
 	}
 	for i := range q.Len() {
-		p := *q.list.ref(i)
+		p := q.packed(i)
 		p.name = name(p.name)
 		p.woken = p.woken&waitSinceStart | uint32(r.g[p.woken&^waitSinceStart])
-		bs.list.add(p)
+		bs.push(p)
 		o := q.opOf(i)
 		if o.ch == inherited {
 			o.ch, o.op = -1, -1

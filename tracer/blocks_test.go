@@ -59,4 +59,23 @@ func TestBlocks(t *testing.T) {
 	changed[last].End, changed[0].WokenBy = 1<<40, 99
 	changed[last].Chan, changed[last].Op = 7, 8
 	check("changed", bs, append(changed, want[0]))
+
+	// Full chunks are sealed as the next begins, and the last by trim,
+	// which waits added after open again; a view stays as it was.
+	bs = MakeBlocks(want...)
+	if bs.rare == nil || len(bs.rare.sealed) != 2 || bs.rare.sealed[0] == nil || bs.rare.sealed[1] == nil {
+		t.Fatal("the full chunks of waits were not sealed")
+	}
+	bs.trim()
+	if len(bs.rare.sealed) != 3 || bs.rare.sealed[2] == nil {
+		t.Fatal("trim did not seal the last chunk of waits")
+	}
+	check("trimmed", bs, want)
+	v := bs.view()
+	v.add(want[1])
+	v.setEnd(chunkCap+1, 1<<41, 3)
+	check("viewed", bs, want)
+	changed = append([]Block(nil), want...)
+	changed[chunkCap+1].End, changed[chunkCap+1].WokenBy = 1<<41, 3
+	check("view changed", v, append(changed, want[1]))
 }

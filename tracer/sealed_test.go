@@ -22,17 +22,17 @@ func TestSeal(t *testing.T) {
 	for _, c := range []struct {
 		name  string
 		steps []packedStep
-		width uint8 // the bits a step should take
+		width uint // the bits a step should take
 	}{
 		{"close", close, 12 + 4 + 6 + 9},
 		{"far", far, 32 + 4 + 28 + 32},
-		{"same", same, 4},
-		{"one", far[999:], 4},
-		{"none", nil, 4},
+		{"same", same, 0},
+		{"one", far[999:], 0},
+		{"none", nil, 0},
 	} {
-		s := seal(c.steps)
-		if s.width != c.width {
-			t.Errorf("%s: a step takes %d bits, want %d", c.name, s.width, c.width)
+		s := sealSteps(c.steps)
+		if s.row != c.width {
+			t.Errorf("%s: a step takes %d bits, want %d", c.name, s.row, c.width)
 		}
 		if s.n != len(c.steps) {
 			t.Fatalf("%s: %d steps sealed, want %d", c.name, s.n, len(c.steps))

@@ -180,7 +180,7 @@ func (s *Steps) addPacked(t Time, p packedStep, op, sel int32) {
 			// none, fills again.
 			c := &s.chunks[k]
 			if c.sealed == nil {
-				c.sealed = seal(c.open)
+				c.sealed = sealSteps(c.open)
 				if k >= s.shared {
 					buf = c.open[:0]
 				}
@@ -367,7 +367,7 @@ func (s *Steps) share(ids *gnums) Steps {
 // holds: sealing never changes another Steps.
 func (s *Steps) seal() {
 	if k := len(s.chunks) - 1; k >= 0 && s.chunks[k].sealed == nil {
-		s.chunks[k] = stepsChunk{sealed: seal(s.chunks[k].open)}
+		s.chunks[k] = stepsChunk{sealed: sealSteps(s.chunks[k].open)}
 	}
 }
 
@@ -421,7 +421,7 @@ func (s *Steps) rewrite(change func(Step) (Step, bool)) {
 			}
 		}
 		if changedAny && c.sealed != nil {
-			c.sealed = seal(chunk) // a new one: the old may be shared
+			c.sealed = sealSteps(chunk) // a new one: the old may be shared
 		}
 	}
 }
