@@ -71,6 +71,14 @@ func TestBlocks(t *testing.T) {
 		t.Fatal("trim did not seal the last chunk of waits")
 	}
 	check("trimmed", bs, want)
+	for _, n := range []int{10, 40} {
+		short := MakeBlocks(want[:n]...)
+		short.trim()
+		if sealed := short.rare != nil && len(short.rare.sealed) == 1; sealed != (n >= 32) {
+			t.Errorf("%d waits trimmed: sealed %t, want %t", n, sealed, n >= 32)
+		}
+		check(fmt.Sprintf("%d trimmed", n), short, want[:n])
+	}
 	v := bs.view()
 	v.add(want[1])
 	v.setEnd(chunkCap+1, 1<<41, 3)
