@@ -11,7 +11,8 @@ import (
 // a server's test has tens of thousands of goroutines that wait a few
 // times each: the waits were, after the steps, most of a timeline. They
 // are kept in chunks (see chunked), in 20 bytes each (see packedBlock),
-// not Block's 80: a wait names its reason, site and stack, a triple a
+// and about 5 once a chunk is full and sealed (see sealBlocks), not
+// Block's 80: a wait names its reason, site and stack, a triple a
 // timeline has few of, by number, its end as a duration, and its waker
 // by number (see gnums). The probe's operations and selects that waits
 // belong to take 12 bytes more, in a list beside, for a goroutine that
