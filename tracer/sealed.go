@@ -33,14 +33,6 @@ func sealSteps(steps []packedStep) *bitTable {
 	})
 }
 
-// len returns the number of steps in the chunk.
-func (c *stepsChunk) len() int {
-	if c.sealed != nil {
-		return c.sealed.n
-	}
-	return len(c.open)
-}
-
 // at returns step i of the chunk.
 func (c *stepsChunk) at(i int) packedStep {
 	t := c.sealed
