@@ -21,16 +21,14 @@ const (
 
 // sealSteps returns the steps sealed in a bitTable.
 func sealSteps(steps []packedStep) *bitTable {
-	return newBitTable(len(steps), sealedStepFields, func(i, f int) uint64 {
-		p := &steps[i]
-		switch f {
-		case sealedDT:
-			return uint64(p.dt)
-		case sealedKG:
-			return uint64(p.kg&(maxGoroutines-1))<<4 | uint64(p.kg>>28)
-		}
-		return uint64(uint32(p.a)) ^ 1<<31 // from the least int32 up
-	})
+	c := newColumns()
+	defer freeColumns(c)
+	for _, p := range steps {
+		c[sealedDT] = append(c[sealedDT], uint64(p.dt))
+		c[sealedKG] = append(c[sealedKG], uint64(p.kg&(maxGoroutines-1))<<4|uint64(p.kg>>28))
+		c[sealedA] = append(c[sealedA], uint64(uint32(p.a)^1<<31)) // from the least int32 up
+	}
+	return newBitTable(c, sealedStepFields)
 }
 
 // at returns step i of the chunk.

@@ -2,6 +2,7 @@ package tracer
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -45,6 +46,41 @@ func TestSeal(t *testing.T) {
 			if got := ch.dt(i); got != want.dt {
 				t.Fatalf("%s: step %d's dt is %d, want %d", c.name, i, got, want.dt)
 			}
+		}
+	}
+}
+
+// TestBitTable checks that tables read back the columns they were made
+// of, for fields of every width from none to 64 bits.
+func TestBitTable(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for width := range 65 {
+		for _, n := range []int{0, 1, 3, 100, 1000} {
+			c := newColumns()
+			base := rng.Uint64() >> width // base+v never wraps
+			for range n {
+				for f := range maxFields {
+					// Field f takes width-f bits or fewer.
+					w := max(width-f, 0)
+					var v uint64
+					if w > 0 {
+						v = rng.Uint64() >> (64 - w)
+					}
+					c[f] = append(c[f], base+v)
+				}
+			}
+			tb := newBitTable(c, maxFields)
+			for i := range n {
+				for f := range maxFields {
+					if got := tb.get(i, f); got != c[f][i] {
+						t.Fatalf("width %d, %d rows: field %d of row %d is %#x, want %#x", width, n, f, i, got, c[f][i])
+					}
+				}
+			}
+			if tb.row > uint(4*width) {
+				t.Errorf("width %d: a row takes %d bits, more than %d", width, tb.row, 4*width)
+			}
+			freeColumns(c)
 		}
 	}
 }
