@@ -2,7 +2,7 @@ package ui
 
 import (
 	"fmt"
-	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -47,11 +47,11 @@ func (r *replay) goTo(s string) {
 	if tg.g >= 0 {
 		steps := r.ix.stepsOf(tg.g)
 		row := r.rowOf(tg.g)
-		if len(steps) == 0 || row < 0 {
+		if steps.len() == 0 || row < 0 {
 			r.message = fmt.Sprintf("g%d has no step in the lanes shown", tg.g)
 			return
 		}
-		r.cur, r.sel = int(steps[0]), row
+		r.cur, r.sel = int(steps.at(0)), row
 		return
 	}
 	i := r.ix.steps.Search(func(k int32) bool { return r.tl.Steps.Time(int(k)) >= tg.at })
@@ -83,17 +83,15 @@ func (r *replay) promptKey(ev *tcell.EventKey) {
 // where a click on its lane points.
 func (r *replay) moveToLaneTime(g tracer.GID, t tracer.Time) {
 	steps := r.ix.stepsOf(g)
-	if len(steps) == 0 {
+	if steps.len() == 0 {
 		return
 	}
-	i, _ := slices.BinarySearchFunc(steps, t, func(pos int32, t tracer.Time) int {
-		return int(r.ix.timeAt(int(pos)) - t)
-	})
+	i := sort.Search(steps.len(), func(k int) bool { return r.ix.timeAt(int(steps.at(k))) >= t })
 	switch {
-	case i == len(steps):
+	case i == steps.len():
 		i--
-	case i > 0 && t-r.ix.timeAt(int(steps[i-1])) < r.ix.timeAt(int(steps[i]))-t:
+	case i > 0 && t-r.ix.timeAt(int(steps.at(i-1))) < r.ix.timeAt(int(steps.at(i)))-t:
 		i-- // the step before is nearer
 	}
-	r.cur = int(steps[i])
+	r.cur = int(steps.at(i))
 }

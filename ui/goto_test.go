@@ -47,11 +47,11 @@ func TestGoTo(t *testing.T) {
 
 	// A goroutine: the cursor goes to its first step, its creation.
 	f := h.keys("End", ":", "g "+strconv.Itoa(int(counter)), "Enter")
-	wantText(t, f, stepOf(int(ix.stepsOf(counter)[0])))
+	wantText(t, f, stepOf(int(ix.stepsOf(counter).at(0))))
 
 	// A time after the end says so and leaves the cursor.
 	f = h.keys(":", "1h", "Enter")
-	wantText(t, f, "no step at or after", stepOf(int(ix.stepsOf(counter)[0])))
+	wantText(t, f, "no step at or after", stepOf(int(ix.stepsOf(counter).at(0))))
 
 	// A time at the start goes to the first step; nonsense is refused.
 	f = h.keys(":", "0s", "Enter")

@@ -50,16 +50,16 @@ type index struct {
 
 // navLists are the lists of an index that only keys need. By index in
 // tl.Goroutines: positions in the index's steps, ascending, of each
-// goroutine's own steps and of the wake-ups and creations it made. edges
-// has a bit for each item of steps, set for a wake-up or creation of its
-// goroutine: a list of those took 24 MB on a trace of 2 million
-// goroutines, the bits 1.5. They are most of an index: 82 MiB of 106 for
-// that trace.
+// goroutine's own steps and of the wake-ups and creations it made,
+// packed. edges has a bit for each item of steps, set for a wake-up or
+// creation of its goroutine: a list of those took 24 MB on a trace of 2
+// million goroutines, the bits 1.5. They were most of an index, 82 MiB
+// of 106 for that trace, before they were packed.
 type navLists struct {
 	tl         *tracer.Timeline
 	showSystem bool
-	steps      glists
-	woke       glists
+	steps      packedGlists
+	woke       packedGlists
 	edges      bitset
 }
 
@@ -83,7 +83,7 @@ func (ix *index) adoptNav(nav *navLists) bool {
 }
 
 // stepsOf returns the positions of goroutine g's steps.
-func (ix *index) stepsOf(g tracer.GID) []int32 {
+func (ix *index) stepsOf(g tracer.GID) glist {
 	return ix.navs().steps.of(int32(ix.tl.GoroutineIndex(g)))
 }
 
@@ -92,19 +92,19 @@ func (ix *index) stepsOf(g tracer.GID) []int32 {
 func (ix *index) wokenAtOrBefore(g tracer.GID, pos int) int {
 	nav, gi := ix.navs(), int32(ix.tl.GoroutineIndex(g))
 	ps := nav.steps.of(gi)
-	n, _ := slices.BinarySearch(ps, int32(pos)+1) // ps[:n] lie at or before pos
+	n := ps.search(int32(pos) + 1) // the first n lie at or before pos
 	if n == 0 {
 		return -1
 	}
 	from := int(nav.steps.start[gi])
 	if k := nav.edges.lastIn(from, from+n); k >= 0 {
-		return int(ps[k-from])
+		return int(ps.at(k - from))
 	}
 	return -1
 }
 
 // woke returns the positions of the wake-ups and creations g made.
-func (ix *index) woke(g tracer.GID) []int32 {
+func (ix *index) woke(g tracer.GID) glist {
 	return ix.navs().woke.of(int32(ix.tl.GoroutineIndex(g)))
 }
 
@@ -184,11 +184,14 @@ type stepScan struct {
 // scanSteps goes through tl's steps to make what the views need of them
 // when views, and the navigation lists when nav. If stop is closed before
 // it is done, it stops, and returns nothing. A trace has millions of
-// steps: it looks each step's goroutines up in the timeline's index once,
-// through a cache of the last few, and counts first to make lists of the
-// right length (lists grown by append took several times their size, and
-// a lookup for each list of each step, most of the index's time). A
-// goroutine no step names has empty lists, which take 4 bytes each.
+// steps: it reads their briefs (see tracer.StepBrief), which name their
+// goroutines by index, and counts first to make lists of the right
+// length (lists grown by append took several times their size, and a
+// lookup for each list of each step, most of the index's time). A
+// goroutine no step names has empty lists, which take 4 bytes each. The
+// navigation lists are packed as they are made, which takes a third
+// pass: made whole first, and packed after, they took as much room at
+// their peak as they did unpacked.
 func scanSteps(tl *tracer.Timeline, showSystem, views, nav bool, stop <-chan struct{}) stepScan {
 	stopped := func(i int) bool {
 		if i%(1<<16) != 0 || stop == nil {
@@ -201,60 +204,44 @@ func scanSteps(tl *tracer.Timeline, showSystem, views, nav bool, stop <-chan str
 			return false
 		}
 	}
-	const (
-		listMarks = iota
-		listSteps
-		listWoke
-		nLists
-	)
-	var lists [nLists]glists
+	var marks glists
+	var navSteps, navWoke glistPacker
 	if views {
-		lists[listMarks] = newGlists(len(tl.Goroutines))
+		marks = newGlists(len(tl.Goroutines))
 	}
 	if nav {
-		lists[listSteps] = newGlists(len(tl.Goroutines))
-		lists[listWoke] = newGlists(len(tl.Goroutines))
+		navSteps, navWoke = newGlistPacker(len(tl.Goroutines)), newGlistPacker(len(tl.Goroutines))
 	}
 	shownG := make([]bool, len(tl.Goroutines)) // the goroutine's steps are shown
 	for i, g := range tl.Goroutines {
 		shownG[i] = showSystem || !g.System
 	}
-	// The goroutines met last, by their ids' low bits: a pipeline's
-	// steps go round a few goroutines.
-	var cacheID [8]tracer.GID
-	var cacheAt [8]int32
-	for i := range cacheAt {
-		cacheAt[i] = -1
-	}
-	of := func(id tracer.GID) int32 {
-		c := id & 7
-		if cacheAt[c] < 0 || cacheID[c] != id {
-			cacheID[c], cacheAt[c] = id, int32(tl.GoroutineIndex(id))
-		}
-		return cacheAt[c]
-	}
-	for i, s := range tl.Steps.All() {
+	for i, s := range tl.Briefs() {
 		if stopped(i) {
 			return stepScan{}
 		}
-		g := of(s.G)
+		g := s.G
 		if g < 0 {
 			continue // not in the timeline, which Read never makes
 		}
 		if views && isMark(s) {
-			lists[listMarks].count(g)
+			marks.count(g)
 		}
 		if nav && shownG[g] {
-			lists[listSteps].count(g)
-			if isEdge(s) {
-				if o := of(s.Other); o >= 0 {
-					lists[listWoke].count(o)
+			navSteps.count(g)
+			if isEdgeKind(s.Kind) {
+				if o := s.Other; o >= 0 {
+					navWoke.count(o)
 				}
 			}
 		}
 	}
-	for l := range lists {
-		lists[l].open()
+	if views {
+		marks.open()
+	}
+	if nav {
+		navSteps.open()
+		navWoke.open()
 	}
 	var sc stepScan
 	if views {
@@ -266,24 +253,20 @@ func scanSteps(tl *tracer.Timeline, showSystem, views, nav bool, stop <-chan str
 			}
 		}
 	}
-	var edges bitset
-	if nav {
-		edges = newBitset(len(lists[listSteps].data))
-	}
 	pos := int32(0) // the position of the next step shown
-	for i, s := range tl.Steps.All() {
+	for i, s := range tl.Briefs() {
 		if stopped(i) {
 			return stepScan{}
 		}
 		if views && s.Chan >= 0 && s.Op >= 0 {
 			sc.opEnd[s.Chan][s.Op] = int32(i)
 		}
-		g := of(s.G)
+		g := s.G
 		if g < 0 {
 			continue
 		}
 		if views && isMark(s) {
-			lists[listMarks].put(g, int32(i))
+			marks.put(g, int32(i))
 		}
 		if !shownG[g] {
 			continue
@@ -292,28 +275,51 @@ func scanSteps(tl *tracer.Timeline, showSystem, views, nav bool, stop <-chan str
 			sc.steps.add(int32(i))
 		}
 		if nav {
-			at := lists[listSteps].put(g, pos)
-			if isEdge(s) {
-				edges.set(int(at))
-				if o := of(s.Other); o >= 0 {
-					lists[listWoke].put(o, pos)
+			navSteps.bound(g, pos)
+			if isEdgeKind(s.Kind) {
+				if o := s.Other; o >= 0 {
+					navWoke.bound(o, pos)
 				}
 			}
 		}
 		pos++
 	}
 	sc.steps.done()
-	sc.marks = lists[listMarks]
-	if nav {
-		sc.nav = &navLists{tl: tl, showSystem: showSystem,
-			steps: lists[listSteps], woke: lists[listWoke], edges: edges}
+	sc.marks = marks
+	if !nav {
+		return sc
 	}
+
+	// The navigation lists, packed: a third time through the steps.
+	navSteps.pack()
+	navWoke.pack()
+	edges := newBitset(navSteps.total())
+	pos = 0
+	for i, s := range tl.Briefs() {
+		if stopped(i) {
+			return stepScan{}
+		}
+		g := s.G
+		if g < 0 || !shownG[g] {
+			continue
+		}
+		at := navSteps.place(g, pos)
+		if isEdgeKind(s.Kind) {
+			edges.set(int(at))
+			if o := s.Other; o >= 0 {
+				navWoke.place(o, pos)
+			}
+		}
+		pos++
+	}
+	sc.nav = &navLists{tl: tl, showSystem: showSystem,
+		steps: navSteps.done(), woke: navWoke.done(), edges: edges}
 	return sc
 }
 
 // isMark reports whether step s is drawn as a mark on its goroutine's
 // lane: a completed channel operation, or a user annotation.
-func isMark(s tracer.Step) bool {
+func isMark(s tracer.StepBrief) bool {
 	return s.Chan >= 0 && s.Op >= 0 || s.Kind == tracer.StepLog
 }
 

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"iter"
+	"math"
 	"math/bits"
 	"sort"
 )
@@ -175,4 +176,170 @@ func (b bitset) lastIn(from, to int) int {
 		to = lo
 	}
 	return -1
+}
+
+// packedInts are int32 values kept in blocks of intBlock, each value less
+// the least of its block, in as many bits as the spread of its block
+// needs. The positions of the navigation lists (see navLists) are each
+// goroutine's steps one after another, in order, and goroutines follow
+// each other in order of creation: the values of a block are close
+// together. On the 13.5 million steps of go test -trace time, a position
+// takes 11 bits rather than 32, and the lists 24 MB rather than 70.
+type packedInts struct {
+	words  []uint64 // with two words to spare past the values, for at to read
+	blocks []intBlockHead
+}
+
+// intBlock is how many values a block of packedInts holds.
+const intBlock = 256
+
+// intBlockHead says where a block of packedInts begins, and how its values
+// are packed.
+type intBlockHead struct {
+	min   int32
+	word  uint32 // its first word: the lists of 2^31 steps take 8 GB
+	width uint8  // bits a value
+}
+
+// glistPacker makes packedGlists without ever holding their items
+// unpacked, which would double the lists' room while they are made: it
+// goes through the items three times, in the same order each time. As
+// glists: newGlistPacker, count for each item, open; then bound for each
+// item, to find each block's spread, and pack; then place each item.
+type glistPacker struct {
+	start  []int32 // as glists.start
+	n      int32   // the items of all the lists, once counted
+	lo, hi []int32 // by block: the least and the greatest item
+	data   packedInts
+}
+
+// newGlistPacker returns a packer of n lists to count the items of.
+func newGlistPacker(n int) glistPacker { return glistPacker{start: make([]int32, n+1)} }
+
+// count counts an item of list g.
+func (p *glistPacker) count(g int32) { p.start[g+1]++ }
+
+// open ends the counting.
+func (p *glistPacker) open() {
+	at := int32(0)
+	for g := 1; g < len(p.start); g++ {
+		n := p.start[g]
+		p.start[g] = at
+		at += n
+	}
+	p.n = at
+	blocks := (int(at) + intBlock - 1) / intBlock
+	p.lo, p.hi = make([]int32, blocks), make([]int32, blocks)
+	for b := range blocks {
+		p.lo[b], p.hi[b] = math.MaxInt32, math.MinInt32
+	}
+}
+
+// bound notes v, the next item of list g.
+func (p *glistPacker) bound(g, v int32) {
+	b := p.start[g+1] / intBlock
+	p.start[g+1]++
+	p.lo[b], p.hi[b] = min(p.lo[b], v), max(p.hi[b], v)
+}
+
+// pack makes the room for the items, packed as bound found them, and
+// goes back to the start of each list.
+func (p *glistPacker) pack() {
+	n := int(p.n)
+	p.data.blocks = make([]intBlockHead, len(p.lo))
+	words := 0
+	for b := range p.lo {
+		w := uint8(bits.Len32(uint32(p.hi[b] - p.lo[b])))
+		p.data.blocks[b] = intBlockHead{min: p.lo[b], word: uint32(words), width: w}
+		words += (min(intBlock, n-b*intBlock)*int(w) + 63) / 64
+	}
+	p.data.words = make([]uint64, words+2)
+	p.lo, p.hi = nil, nil
+	for g := len(p.start) - 1; g > 0; g-- {
+		p.start[g] = p.start[g-1]
+	}
+}
+
+// place puts v, the next item of list g, and returns its index among the
+// items of all the lists.
+func (p *glistPacker) place(g, v int32) int32 {
+	i := p.start[g+1]
+	p.start[g+1]++
+	b := &p.data.blocks[i/intBlock]
+	off := uint(b.word)*64 + uint(i%intBlock)*uint(b.width)
+	x := uint64(uint32(v - b.min))
+	p.data.words[off/64] |= x << (off % 64)
+	if off%64 > 0 {
+		p.data.words[off/64+1] |= x >> (64 - off%64)
+	}
+	return i
+}
+
+// done returns the lists, once every item is placed.
+func (p *glistPacker) done() packedGlists {
+	if p.n == 0 {
+		return packedGlists{}
+	}
+	return packedGlists{start: p.start, data: p.data}
+}
+
+// total returns the number of items of all the lists, once counted.
+func (p *glistPacker) total() int { return int(p.n) }
+
+// at returns value i.
+func (p *packedInts) at(i int) int32 {
+	b := &p.blocks[i/intBlock]
+	off := uint(b.word)*64 + uint(i%intBlock)*uint(b.width)
+	w, s := off/64, off%64
+	x := p.words[w]>>s | p.words[w+1]<<(64-s)
+	return b.min + int32(uint32(x&(1<<b.width-1)))
+}
+
+// packedGlists are glists done growing, packed (see packedInts).
+type packedGlists struct {
+	start []int32 // as glists.start
+	data  packedInts
+}
+
+// of returns the list of goroutine g, empty for g < 0.
+func (l *packedGlists) of(g int32) glist {
+	if g < 0 || l.start == nil {
+		return glist{}
+	}
+	return glist{&l.data, l.start[g], l.start[g+1]}
+}
+
+// len returns the number of items in all the lists.
+func (l *packedGlists) len() int {
+	if l.start == nil {
+		return 0
+	}
+	return int(l.start[len(l.start)-1])
+}
+
+// glist is one goroutine's list of packedGlists: items from up to to.
+type glist struct {
+	data     *packedInts
+	from, to int32
+}
+
+// len returns the number of items.
+func (l glist) len() int { return int(l.to - l.from) }
+
+// at returns item k.
+func (l glist) at(k int) int32 { return l.data.at(int(l.from) + k) }
+
+// search returns the index of the first item at least v, or len() if
+// there is none.
+func (l glist) search(v int32) int {
+	lo, hi := 0, l.len() // the answer is in [lo, hi]
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if l.at(m) < v {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
 }

@@ -148,13 +148,16 @@ func TestNavListsApart(t *testing.T) {
 			t.Fatal("an index refused its navigation lists")
 		}
 		same := func(a, b glists) bool { return slices.Equal(a.start, b.start) && slices.Equal(a.data, b.data) }
-		if !same(apart.nav.steps, whole.nav.steps) || !same(apart.nav.woke, whole.nav.woke) ||
+		samePacked := func(a, b packedGlists) bool {
+			return slices.Equal(a.start, b.start) && slices.Equal(unpacked(a), unpacked(b))
+		}
+		if !samePacked(apart.nav.steps, whole.nav.steps) || !samePacked(apart.nav.woke, whole.nav.woke) ||
 			!slices.Equal(apart.nav.edges, whole.nav.edges) || !same(apart.markLists, whole.markLists) {
 			t.Errorf("showing the runtime's goroutines %v: lists made apart differ from those made at once", system)
 		}
-		if len(whole.nav.steps.data) != whole.steps.Len() || len(whole.nav.woke.data) == 0 {
+		if whole.nav.steps.len() != whole.steps.Len() || whole.nav.woke.len() == 0 {
 			t.Errorf("%d steps listed of %d shown, %d wake-ups: the test tests too little",
-				len(whole.nav.steps.data), whole.steps.Len(), len(whole.nav.woke.data))
+				whole.nav.steps.len(), whole.steps.Len(), whole.nav.woke.len())
 		}
 		if other := newIndex(tl, system); other.adoptNav(apart.nav) {
 			t.Error("an index with navigation lists took others")
@@ -248,5 +251,90 @@ func TestOpEndAndWaitAgreeWithScan(t *testing.T) {
 				t.Fatal("no case of a select waited: the test checks nothing")
 			}
 		})
+	}
+}
+
+// unpacked returns the items of all the lists of l, one list after another.
+func unpacked(l packedGlists) []int32 {
+	out := make([]int32, l.len())
+	for i := range out {
+		out[i] = l.data.at(i)
+	}
+	return out
+}
+
+// packed returns the lists items[0], items[1], ... made by a
+// glistPacker, the items put in the order given by order (indexes of
+// lists, one for each item put).
+func packed(items [][]int32, order []int) packedGlists {
+	p := newGlistPacker(len(items))
+	for _, g := range order {
+		p.count(int32(g))
+	}
+	p.open()
+	for pass := range 2 {
+		next := make([]int, len(items))
+		for _, g := range order {
+			v := items[g][next[g]]
+			next[g]++
+			if pass == 0 {
+				p.bound(int32(g), v)
+			} else {
+				p.place(int32(g), v)
+			}
+		}
+		if pass == 0 {
+			p.pack()
+		}
+	}
+	return p.done()
+}
+
+// TestPackedLists checks that packed lists read back as they were put,
+// in blocks of values close together, far apart and all the same, and
+// that values close together take few bits.
+func TestPackedLists(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var vs []int32
+	for i := range 3*intBlock + 17 {
+		switch i / intBlock {
+		case 0:
+			vs = append(vs, int32(1000+i*3+rng.IntN(3))) // close together
+		case 1:
+			vs = append(vs, rng.Int32()) // anywhere
+		case 2:
+			vs = append(vs, 77) // all the same
+		default:
+			vs = append(vs, int32(i)) // a block not full
+		}
+	}
+	for _, n := range []int{0, 1, intBlock, len(vs)} {
+		order := make([]int, n)
+		l := packed([][]int32{vs[:n]}, order)
+		if l.len() != n || l.of(0).len() != n {
+			t.Fatalf("%d values: %d packed, %d in the list", n, l.len(), l.of(0).len())
+		}
+		for i, want := range vs[:n] {
+			if got := l.of(0).at(i); got != want {
+				t.Fatalf("%d values: value %d is %d, want %d", n, i, got, want)
+			}
+		}
+		if n == len(vs) {
+			if w := l.data.blocks[0].width; w > 10 {
+				t.Errorf("values within 800 of each other take %d bits", w)
+			}
+			if w := l.data.blocks[2].width; w != 0 {
+				t.Errorf("values all the same take %d bits", w)
+			}
+		}
+	}
+
+	// Three lists, their items put in turn: list 1 is empty.
+	l := packed([][]int32{{4, 7}, nil, {9}}, []int{2, 0, 0})
+	if got := l.of(0); got.len() != 2 || got.at(0) != 4 || got.at(1) != 7 || got.search(5) != 1 || got.search(8) != 2 {
+		t.Errorf("list 0 is %v, want [4 7]", unpacked(l)[got.from:got.to])
+	}
+	if l.of(1).len() != 0 || l.of(2).len() != 1 || l.of(2).at(0) != 9 || l.of(-1).len() != 0 {
+		t.Errorf("lists 1 and 2 are wrong: %v", unpacked(l))
 	}
 }

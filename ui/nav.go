@@ -1,8 +1,7 @@
 package ui
 
 import (
-	"cmp"
-	"slices"
+	"sort"
 
 	"github.com/gocspviz/gocspviz/tracer"
 )
@@ -13,33 +12,25 @@ import (
 
 // after returns the first of the ascending positions ps greater than pos,
 // or -1.
-func after(ps []int32, pos int) int {
-	i, found := slices.BinarySearch(ps, int32(pos))
-	if found {
-		i++
-	}
-	if i < len(ps) {
-		return int(ps[i])
+func after(ps glist, pos int) int {
+	if i := ps.search(int32(pos) + 1); i < ps.len() {
+		return int(ps.at(i))
 	}
 	return -1
 }
 
 // atOrBefore returns the last of the ascending positions ps at most pos,
 // or -1.
-func atOrBefore(ps []int32, pos int) int {
-	i, found := slices.BinarySearch(ps, int32(pos))
-	if found {
-		return int(ps[i])
-	}
-	if i > 0 {
-		return int(ps[i-1])
+func atOrBefore(ps glist, pos int) int {
+	if i := ps.search(int32(pos) + 1); i > 0 {
+		return int(ps.at(i - 1))
 	}
 	return -1
 }
 
 // before returns the last of the ascending positions ps less than pos, or
 // -1.
-func before(ps []int32, pos int) int {
+func before(ps glist, pos int) int {
 	return atOrBefore(ps, pos-1)
 }
 
@@ -52,9 +43,10 @@ func (ix *index) timeAt(pos int) tracer.Time { return ix.tl.Steps.Time(int(ix.st
 
 // isEdge reports whether a step is a wake-up or creation: an edge from the
 // goroutine that made it (Other) to the one it happened to (G).
-func isEdge(s tracer.Step) bool {
-	return s.Kind == tracer.StepWake || s.Kind == tracer.StepCreate
-}
+func isEdge(s tracer.Step) bool { return isEdgeKind(s.Kind) }
+
+// isEdgeKind reports whether steps of kind k are edges (see isEdge).
+func isEdgeKind(k tracer.StepKind) bool { return k == tracer.StepWake || k == tracer.StepCreate }
 
 // nextOf returns the position of goroutine g's next step after pos, or
 // with dir -1 its previous step before pos.
@@ -149,12 +141,10 @@ func (ix *index) wokeIn(s tracer.Step, other int32) (int, string) {
 		return -1, ix.tl.Name(s.G) + " woke nobody here: " + name + " was woken by another"
 	}
 	ps := ix.stepsOf(op.G)
-	i, _ := slices.BinarySearchFunc(ps, blk.End, func(p int32, t tracer.Time) int {
-		return cmp.Compare(ix.timeAt(int(p)), t)
-	})
-	for ; i < len(ps) && ix.timeAt(int(ps[i])) == blk.End; i++ {
-		if w := ix.stepOf(int(ps[i])); w.Kind == tracer.StepWake && w.Other == s.G {
-			return int(ps[i]), ""
+	i := sort.Search(ps.len(), func(k int) bool { return ix.timeAt(int(ps.at(k))) >= blk.End })
+	for ; i < ps.len() && ix.timeAt(int(ps.at(i))) == blk.End; i++ {
+		if w := ix.stepOf(int(ps.at(i))); w.Kind == tracer.StepWake && w.Other == s.G {
+			return int(ps.at(i)), ""
 		}
 	}
 	return -1, "the wake-up of " + name + " is not shown: S shows the runtime's goroutines"
