@@ -119,17 +119,25 @@ func (l *glists) count(g int32) { l.start[g+1]++ }
 // list is empty, as the marks of a trace without annotations are, they
 // take no room: 8 MB for 2 million goroutines.
 func (l *glists) open() {
-	at := int32(0)
-	for g := 1; g < len(l.start); g++ {
-		n := l.start[g]
-		l.start[g] = at
-		at += n
-	}
+	at := openStarts(l.start)
 	if at == 0 {
 		*l = glists{}
 		return
 	}
 	l.data = make([]int32, at)
+}
+
+// openStarts turns the counts of the lists in start (start[g+1] counts
+// list g's items) into where each list's next item goes (start[g+1] is
+// where list g begins), and returns the number of items.
+func openStarts(start []int32) int32 {
+	at := int32(0)
+	for g := 1; g < len(start); g++ {
+		n := start[g]
+		start[g] = at
+		at += n
+	}
+	return at
 }
 
 // put appends v to list g, which must have room for it, and returns the
@@ -221,14 +229,8 @@ func (p *glistPacker) count(g int32) { p.start[g+1]++ }
 
 // open ends the counting.
 func (p *glistPacker) open() {
-	at := int32(0)
-	for g := 1; g < len(p.start); g++ {
-		n := p.start[g]
-		p.start[g] = at
-		at += n
-	}
-	p.n = at
-	blocks := (int(at) + intBlock - 1) / intBlock
+	p.n = openStarts(p.start)
+	blocks := (int(p.n) + intBlock - 1) / intBlock
 	p.lo, p.hi = make([]int32, blocks), make([]int32, blocks)
 	for b := range blocks {
 		p.lo[b], p.hi[b] = math.MaxInt32, math.MinInt32
