@@ -205,7 +205,7 @@ const intBlock = 256
 // are packed.
 type intBlockHead struct {
 	min   int32
-	word  uint32 // its first word: the lists of 2^31 steps take 8 GB
+	word  uint32 // its first word: 2^31 items of 32 bits fill 2^30 words
 	width uint8  // bits a value
 }
 
