@@ -173,19 +173,30 @@ func sealBlocks(ps []packedBlock) *bitTable {
 	return newBitTable(c, sealedBlockFields)
 }
 
+// sealedChunk returns chunk k of the waits sealed, or nil if it is open.
+func (bs *Blocks) sealedChunk(k int) *bitTable {
+	if bs.rare == nil || k >= len(bs.rare.sealed) {
+		return nil
+	}
+	return bs.rare.sealed[k]
+}
+
+// blockAt returns wait i of the sealed waits t.
+func blockAt(t *bitTable, i int) packedBlock {
+	var p packedBlock
+	p.setStart(Time(t.get(i, sealedStart)))
+	p.dur = uint32(t.get(i, sealedDur))
+	p.woken = uint32(t.get(i, sealedWoken))
+	p.name = uint32(t.get(i, sealedName))
+	return p
+}
+
 // packed returns wait i as it is kept.
 func (bs *Blocks) packed(i int) packedBlock {
-	k := i / chunkCap
-	if bs.rare == nil || k >= len(bs.rare.sealed) || bs.rare.sealed[k] == nil {
-		return *bs.list.ref(i)
+	if t := bs.sealedChunk(i / chunkCap); t != nil {
+		return blockAt(t, i%chunkCap)
 	}
-	t, j := bs.rare.sealed[k], i%chunkCap
-	var p packedBlock
-	p.setStart(Time(t.get(j, sealedStart)))
-	p.dur = uint32(t.get(j, sealedDur))
-	p.woken = uint32(t.get(j, sealedWoken))
-	p.name = uint32(t.get(j, sealedName))
-	return p
+	return *bs.list.ref(i)
 }
 
 // push appends p, sealing the chunk before when p begins a new one.
@@ -196,13 +207,10 @@ func (bs *Blocks) push(p packedBlock) {
 	} else if n > 0 {
 		k := n/chunkCap - 1
 		buf := bs.seal(k)
-		if k < int(bs.list.shared) {
-			buf = nil // a partial timeline still reads it
+		if buf == nil || k < int(bs.list.shared) { // a partial timeline may still read it
+			buf = make([]packedBlock, 0, chunkCap)
 		}
-		bs.list.chunks = append(bs.list.chunks, buf[:0:cap(buf)])
-		if buf == nil {
-			bs.list.chunks[k+1] = make([]packedBlock, 0, chunkCap)
-		}
+		bs.list.chunks = append(bs.list.chunks, buf[:0])
 	}
 	bs.list.add(p)
 }
@@ -226,12 +234,13 @@ func (bs *Blocks) seal(k int) []packedBlock {
 // began.
 func (bs *Blocks) unseal(i int) {
 	k := i / chunkCap
-	if bs.rare == nil || k >= len(bs.rare.sealed) || bs.rare.sealed[k] == nil {
+	t := bs.sealedChunk(k)
+	if t == nil {
 		return
 	}
 	chunk := make([]packedBlock, 0, chunkCap)
-	for j := range bs.rare.sealed[k].n {
-		chunk = append(chunk, bs.packed(k*chunkCap+j))
+	for j := range t.n {
+		chunk = append(chunk, blockAt(t, j))
 	}
 	bs.list.chunks[k], bs.rare.sealed[k] = chunk, nil
 }

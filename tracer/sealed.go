@@ -31,6 +31,17 @@ func sealSteps(steps []packedStep) *bitTable {
 	return newBitTable(c, sealedStepFields)
 }
 
+// seal seals the chunk if it is open, and returns the room its steps
+// had, or nil.
+func (c *stepsChunk) seal() []packedStep {
+	if c.sealed != nil {
+		return nil
+	}
+	open := c.open
+	c.sealed, c.open = sealSteps(open), nil
+	return open
+}
+
 // at returns step i of the chunk.
 func (c *stepsChunk) at(i int) packedStep {
 	t := c.sealed

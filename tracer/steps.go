@@ -174,23 +174,18 @@ func (s *Steps) add(st Step) {
 func (s *Steps) addPacked(t Time, p packedStep, op, sel int32) {
 	pos := s.off + s.n
 	if pos%stepChunk == 0 {
+		// The full chunk is sealed, and its room, if shared with none,
+		// fills again.
 		var buf []packedStep
 		if k := len(s.chunks) - 1; k >= 0 {
-			// The full chunk is sealed, and its room, if shared with
-			// none, fills again.
-			c := &s.chunks[k]
-			if c.sealed == nil {
-				c.sealed = sealSteps(c.open)
-				if k >= s.shared {
-					buf = c.open[:0]
-				}
-				c.open = nil
+			if buf = s.chunks[k].seal(); k < s.shared {
+				buf = nil
 			}
 		}
 		if buf == nil {
 			buf = make([]packedStep, 0, stepChunk)
 		}
-		s.chunks = append(s.chunks, stepsChunk{open: buf})
+		s.chunks = append(s.chunks, stepsChunk{open: buf[:0]})
 		s.ops = append(s.ops, nil)
 		s.bases = append(s.bases, t)
 	}
@@ -366,8 +361,8 @@ func (s *Steps) share(ids *gnums) Steps {
 // room is shared, if it is, while open, and sealing it copies what it
 // holds: sealing never changes another Steps.
 func (s *Steps) seal() {
-	if k := len(s.chunks) - 1; k >= 0 && s.chunks[k].sealed == nil {
-		s.chunks[k] = stepsChunk{sealed: sealSteps(s.chunks[k].open)}
+	if k := len(s.chunks) - 1; k >= 0 {
+		s.chunks[k].seal()
 	}
 }
 

@@ -71,8 +71,8 @@ func Load(load Loader, o Options) (err error) {
 		// The navigation lists, a large part of an index (24 MB of 65
 		// for the 132 MB trace of go test time; 70 of 112 before they
 		// were packed), are made apart, once the loop holds the last
-		// partial timeline no more, rather than beside it. A trace read before a
-		// partial timeline was due has its index made whole.
+		// partial timeline no more, rather than beside it. A trace read
+		// before a partial timeline was due has its index made whole.
 		apart := partials.Load()
 		if err == nil && ctx.Err() == nil {
 			// What the trace reader held is garbage now. Given back to
